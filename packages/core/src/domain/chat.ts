@@ -1,0 +1,89 @@
+/** Chat-platform-neutral shapes. Surfaces (Slack, Teams, console) translate to and from these. */
+export type SurfaceName = 'slack' | 'teams' | 'console';
+
+/** Where a conversation lives: enough to post into the same thread later (from a worker). */
+export interface ConversationRef {
+  surface: SurfaceName;
+  channelId: string;
+  /** Thread root (Slack thread_ts); absent for surfaces without threads. */
+  threadId?: string;
+  /** Surface-specific extras needed to reply later (e.g. a Teams conversation reference), JSON only. */
+  extra?: Record<string, unknown>;
+}
+
+/** A message a person sent to the bot, as the surface verified it. */
+export interface InboundMessage {
+  /** Platform's unique id of this delivery's event (Slack event_id); redeliveries carry the same id. */
+  eventId: string;
+  conversation: ConversationRef;
+  /** The platform's verified user id: the only source of the requester's identity. */
+  chatUserId: string;
+  /** The user's home workspace / tenant as the platform reports it. */
+  chatTeamId?: string;
+  /** Id of this message (Slack ts), used as the thread root when the message starts one. */
+  messageId: string;
+  text: string;
+  receivedAt: Date;
+}
+
+/** A button click, as the surface verified it. */
+export interface InboundAction {
+  eventId: string;
+  conversation: ConversationRef;
+  chatUserId: string;
+  chatTeamId?: string;
+  actionId: ChatActionId;
+  value: string;
+  /** Message that carried the button, so it can be updated to its final state. */
+  messageId?: string;
+  receivedAt: Date;
+}
+
+export const CHAT_ACTIONS = {
+  choose: 'keyward.choose',
+  revealSecret: 'keyward.reveal_secret',
+  cancelRequest: 'keyward.cancel',
+} as const;
+export type ChatActionId = (typeof CHAT_ACTIONS)[keyof typeof CHAT_ACTIONS];
+
+export interface ChatButton {
+  actionId: ChatActionId;
+  value: string;
+  label: string;
+  style?: 'primary' | 'danger';
+}
+
+/**
+ * A renderer-neutral message. All strings are plain text: surfaces escape them for their markup
+ * (Slack mrkdwn, Adaptive Cards, HTML), so user or IdP text can never inject markup or mentions.
+ */
+export interface OutboundMessage {
+  text: string;
+  /** A short prominent value, e.g. the push number to tap. */
+  emphasis?: string;
+  tone?: 'info' | 'success' | 'warning' | 'danger';
+  buttons?: ChatButton[];
+  /** Small grey footer lines (request id, state). */
+  context?: string[];
+}
+
+/** What the chat platform says about a user. */
+export interface ChatIdentity {
+  chatUserId: string;
+  /** Verified email from the platform profile, when the platform gives one. */
+  email?: string;
+  displayName?: string;
+  isBot: boolean;
+  /** From another organisation (Slack Connect, other tenant, guest): never served. */
+  isExternal: boolean;
+  /** Deleted / deactivated on the platform. */
+  isDeleted: boolean;
+}
+
+export interface Escalation {
+  requestId?: string;
+  reason: string;
+  /** Plain-text facts for the helpdesk: who, what, why refused, risk signals. */
+  facts: Record<string, string>;
+  severity: 'info' | 'warning' | 'critical';
+}

@@ -1,0 +1,43 @@
+/** The IdP port: Okta, Entra ID and the sandbox implement it. Every read that a decision depends on is uncached. */
+export type IdpUserStatus = 'ACTIVE' | 'LOCKED_OUT' | 'SUSPENDED' | 'DEPROVISIONED' | 'PASSWORD_EXPIRED' | 'RECOVERY' | 'PROVISIONED' | 'STAGED' | 'OTHER';
+
+export interface IdpUser {
+  id: string;
+  login: string;
+  email?: string;
+  displayName: string;
+  status: IdpUserStatus;
+  /** Profile attributes a policy may match on (title, department, employeeType…), strings only. */
+  attributes: Record<string, string>;
+}
+
+export interface IdpGroup {
+  id: string;
+  name: string;
+}
+
+export interface IdpWriteResult {
+  /** The IdP's own request id (Okta X-Okta-Request-Id, Graph request-id), for the audit join. */
+  idpRequestId?: string;
+  /** `already_done` when the IdP says there was nothing to do (already unlocked…): counts as success. */
+  outcome: 'done' | 'already_done';
+}
+
+export interface ResetPasswordResult extends IdpWriteResult {
+  /** One-time reset link (Okta) or temporary password (Entra). Secret: never logged, never in chat history. */
+  secret: { kind: 'reset_link' | 'temporary_password'; value: string };
+}
+
+export interface IdentityProvider {
+  readonly name: 'okta' | 'entra' | 'sandbox';
+  /** All users whose primary email equals `email` exactly (case-insensitive). Callers require exactly one. */
+  findUsersByEmail(email: string): Promise<IdpUser[]>;
+  getUser(userId: string): Promise<IdpUser>;
+  /** Names of the admin roles the user holds (Okta SUPER_ADMIN, ORG_ADMIN…). Empty when none. */
+  listAdminRoles(userId: string): Promise<string[]>;
+  /** Every group the user is in (all pages). */
+  listGroups(userId: string): Promise<IdpGroup[]>;
+  resetPassword(userId: string, options: { revokeSessions: boolean; requestId: string }): Promise<ResetPasswordResult>;
+  unlock(userId: string, options: { requestId: string }): Promise<IdpWriteResult>;
+  clearSessions(userId: string, options: { requestId: string }): Promise<IdpWriteResult>;
+}
