@@ -15,3 +15,4 @@ export * from './ports/clock';
 export * from './ports/rate-limiter';
 export * from './ports/policy-engine';
 export * from './ports/logger';
+export * from './ports/inbound-handlers';

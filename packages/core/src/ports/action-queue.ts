@@ -1,5 +1,5 @@
 /** Job names and payloads live in @keyward/jobs; core sees a neutral queue. */
-export type JobName = 'stepup.poll' | 'action.execute' | 'chat.notify';
+export type JobName = 'request.process' | 'stepup.poll' | 'action.execute' | 'chat.notify';
 
 export interface JobRequest {
   name: JobName;
