@@ -16,3 +16,4 @@ export * from './ports/rate-limiter';
 export * from './ports/policy-engine';
 export * from './ports/logger';
 export * from './ports/inbound-handlers';
+export * from './use-cases';

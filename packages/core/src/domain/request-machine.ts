@@ -8,6 +8,7 @@ import { isActionKind } from './intent';
 export type RequestEvent =
   | { type: 'understood'; classification: Classification }
   | { type: 'clarification_asked' }
+  | { type: 'answered'; summary: string }
   | { type: 'decided'; decision: Decision }
   | { type: 'refused'; decision?: Decision; reason: string }
   | { type: 'escalated'; reason: string }
@@ -27,6 +28,7 @@ export type RequestEvent =
 const ALLOWED: Record<RequestEvent['type'], readonly RequestState[]> = {
   understood: ['received', 'clarifying'],
   clarification_asked: ['understood'],
+  answered: ['understood'],
   decided: ['understood'],
   refused: ['received', 'understood', 'decided', 'verified', 'approved', 'queued', 'executing'],
   escalated: ['received', 'understood', 'clarifying', 'decided', 'verifying', 'verified', 'queued', 'executing'],
@@ -46,6 +48,7 @@ const ALLOWED: Record<RequestEvent['type'], readonly RequestState[]> = {
 const TARGET: Record<RequestEvent['type'], RequestState | null> = {
   understood: 'understood',
   clarification_asked: 'clarifying',
+  answered: 'answered',
   decided: 'decided',
   refused: 'refused',
   escalated: 'escalated',
@@ -106,6 +109,9 @@ export function transition(request: ServiceRequest, event: RequestEvent, now: Da
       break;
     case 'escalated':
       next.outcome = { ...next.outcome, summary: event.reason };
+      break;
+    case 'answered':
+      next.outcome = { ...next.outcome, summary: event.summary };
       break;
     case 'verification_started':
       next.stepUp = event.stepUp;

@@ -13,6 +13,7 @@ export const REQUEST_STATES = [
   'queued',
   'executing',
   'succeeded',
+  'answered',
   'failed',
   'refused',
   'escalated',
@@ -22,7 +23,7 @@ export const REQUEST_STATES = [
 ] as const;
 export type RequestState = (typeof REQUEST_STATES)[number];
 
-export const TERMINAL_STATES: readonly RequestState[] = ['succeeded', 'failed', 'refused', 'escalated', 'denied', 'expired', 'cancelled'];
+export const TERMINAL_STATES: readonly RequestState[] = ['succeeded', 'answered', 'failed', 'refused', 'escalated', 'denied', 'expired', 'cancelled'];
 
 export function isTerminal(state: RequestState): boolean {
   return TERMINAL_STATES.includes(state);
@@ -88,6 +89,8 @@ export interface ServiceRequest {
   evidence?: string[];
   classifier?: { name: string; version: string; model?: string };
   params: { compromiseSuspected?: boolean };
+  /** The message as typed. Kept so a crashed worker can resume; never copied into the audit log. */
+  text: string;
   decision?: Decision;
   stepUp?: StepUpState;
   outcome?: {

@@ -1,0 +1,101 @@
+import { AppError, isAppError } from '../domain/app-error';
+import type { ServiceRequest } from '../domain/request';
+import type { CoreDeps } from './core-deps';
+import { notifyHelpdesk, notifyRequester, requestFacts } from './notify';
+import { replies } from './replies';
+import { applyEvent } from './request-journal';
+import { gatherPolicyFacts } from './resolve-requester';
+
+/**
+ * Worker: run the approved action against the IdP. Invariant 3: the persisted decision is not
+ * enough — the policy is evaluated again on fresh facts right before the write.
+ * Retryable IdP errors are rethrown for the queue (which honours `retryAfterMs`); anything else ends
+ * the request as failed and escalates. The writes themselves are idempotent or superseding at the
+ * IdP (unlock of an unlocked user is a no-op; a new reset link voids the previous one).
+ */
+export async function executeAction(deps: CoreDeps, requestId: string): Promise<void> {
+  let request = await deps.store.get(requestId);
+  if (!request) throw new AppError('request.not_found', `request ${requestId} not found`);
+  if (request.state === 'queued') request = await applyEvent(deps, request, { type: 'execution_started' });
+  else if (request.state !== 'executing') return;
+
+  const userId = request.targetIdpUserId;
+  const action = request.action;
+  if (!userId || !action || userId !== request.requester.idpUserId) {
+    // Unreachable through the use cases; a corrupted row must not become a write on someone else.
+    return fail(deps, request, 'policy.refused', 'target is not the verified requester');
+  }
+
+  try {
+    const requester = await deps.idp.getUser(userId);
+    const decision = deps.policy.evaluate(await gatherPolicyFacts(deps, request, requester));
+    if (decision.outcome !== 'allow') {
+      await notifyRequester(deps, request, 'recheck', { text: decision.userMessage ?? replies.failed().text, tone: 'warning' });
+      await notifyHelpdesk(deps, request, 'recheck', {
+        reason: `Refused at execution (facts changed while waiting): ${decision.reasons.join(' ')}`,
+        facts: requestFacts(request),
+        severity: 'critical',
+      });
+      await applyEvent(deps, request, { type: 'refused', decision, reason: `re-check: ${decision.rule}` });
+      return;
+    }
+
+    const compromise = request.params.compromiseSuspected === true;
+    switch (action) {
+      case 'password_reset': {
+        // F13: a suspected compromise revokes sessions with the reset.
+        const result = await deps.idp.resetPassword(userId, { revokeSessions: compromise, requestId: request.id });
+        const ttlMs = deps.policy.secretTtlMs;
+        await deps.vault.put(request.id, result.secret.value, {
+          ownerChatUserId: request.requester.chatUserId,
+          expiresAt: new Date(deps.clock.now().getTime() + ttlMs),
+        });
+        request = await applyEvent(deps, request, { type: 'succeeded', idpRequestId: result.idpRequestId, summary: compromise ? 'reset link issued; sessions revoked' : 'reset link issued', secretPending: true }, { details: { sessionsRevoked: compromise } });
+        await notifyRequester(deps, request, 'result', replies.resetReady(request, compromise, Math.round(ttlMs / 60000)));
+        break;
+      }
+      case 'account_unlock': {
+        const result = await deps.idp.unlock(userId, { requestId: request.id });
+        request = await applyEvent(deps, request, { type: 'succeeded', idpRequestId: result.idpRequestId, summary: result.outcome === 'already_done' ? 'was not locked' : 'unlocked' });
+        await notifyRequester(deps, request, 'result', replies.unlocked(result.outcome === 'already_done'));
+        break;
+      }
+      case 'session_revoke': {
+        const result = await deps.idp.clearSessions(userId, { requestId: request.id });
+        request = await applyEvent(deps, request, { type: 'succeeded', idpRequestId: result.idpRequestId, summary: 'all sessions cleared' });
+        await notifyRequester(deps, request, 'result', replies.signedOut(compromise));
+        break;
+      }
+      default:
+        return fail(deps, request, 'policy.refused', `no executor for ${action}`);
+    }
+    if (compromise) {
+      await notifyHelpdesk(deps, request, 'compromise', {
+        reason: 'Security: the requester thinks someone else has their password. Sessions were cleared; follow up.',
+        facts: requestFacts(request),
+        severity: 'critical',
+      });
+    }
+  } catch (error) {
+    if (isAppError(error) && error.retryable) {
+      if (error.code === 'idp.rate_limited') await notifyRequester(deps, request, 'delayed', replies.delayed());
+      throw error;
+    }
+    const code = isAppError(error) ? error.code : 'internal';
+    return fail(deps, request, code, isAppError(error) ? error.message : String(error));
+  }
+}
+
+/** The queue gave up on a retryable error (attempts exhausted): end the request visibly. */
+export async function onExecutionGaveUp(deps: CoreDeps, requestId: string, error: unknown): Promise<void> {
+  const request = await deps.store.get(requestId);
+  if (!request || (request.state !== 'executing' && request.state !== 'queued')) return;
+  const code = isAppError(error) ? error.code : 'internal';
+  await fail(deps, request, code, `gave up after retries: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+async function fail(deps: CoreDeps, request: ServiceRequest, errorCode: string, detail: string): Promise<void> {
+  await notifyRequester(deps, request, 'failed', replies.failed());
+  await notifyHelpdesk(deps, request, 'failed', { reason: `Action failed (${errorCode}): ${detail}`, facts: requestFacts(request), severity: 'warning' });
+  await applyEvent(deps, request, { type: 'failed', errorCode, summary: 'failed; passed to the helpdesk' }, { details: { detail } });
+}

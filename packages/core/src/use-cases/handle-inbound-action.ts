@@ -1,0 +1,65 @@
+import { AppError } from '../domain/app-error';
+import type { InboundAction } from '../domain/chat';
+import { CHAT_ACTIONS } from '../domain/chat';
+import type { IntentName } from '../domain/intent';
+import { ALL_INTENTS } from '../domain/intent';
+import type { RevealedSecret } from '../ports/inbound-handlers';
+import type { CoreDeps } from './core-deps';
+import { applyEvent, recordAudit } from './request-journal';
+
+type Deps = Pick<CoreDeps, 'store' | 'audit' | 'queue' | 'clock' | 'policy' | 'agent' | 'logger' | 'vault'>;
+
+/** Gateway: a button click. Only the requester may answer their own clarification. Every click is audited. */
+export async function onInboundAction(deps: Deps, action: InboundAction): Promise<void> {
+  if (action.actionId !== CHAT_ACTIONS.choose) return;
+  const [requestId, choice] = action.value.split('|');
+  const request = requestId ? await deps.store.get(requestId) : undefined;
+  if (!request) return;
+  const valid = action.chatUserId === request.requester.chatUserId && request.state === 'clarifying';
+  await recordAudit(deps, request, 'chat.button_clicked', { details: { actionId: action.actionId, choice, by: action.chatUserId, accepted: valid } });
+  if (!valid) return;
+  const intent: IntentName = choice && (ALL_INTENTS as readonly string[]).includes(choice) ? (choice as IntentName) : 'unknown';
+  await applyEvent(deps, request, {
+    type: 'understood',
+    classification: {
+      intent,
+      confidence: 1,
+      alternatives: [],
+      slots: {},
+      evidence: ['chosen by the requester from the clarification buttons'],
+      compromiseSuspected: request.params.compromiseSuspected === true,
+      negated: false,
+      classifier: request.classifier ?? { name: 'user-choice', version: '1' },
+    },
+  });
+  await deps.queue.enqueue({ name: 'request.process', requestId: request.id, step: 'process:chosen' });
+}
+
+/**
+ * Gateway: "show my reset link". Only the requester, once, before expiry (invariant 6). The secret
+ * goes straight back to the surface for a modal / reveal; it is never posted or logged.
+ */
+export async function onRevealSecret(deps: Deps, action: InboundAction): Promise<RevealedSecret> {
+  const request = await deps.store.get(action.value);
+  if (!request) throw new AppError('secret.not_found', 'This link is no longer available.');
+  if (request.requester.chatUserId !== action.chatUserId) {
+    await recordAudit(deps, request, 'secret.reveal_denied', { details: { by: action.chatUserId } });
+    throw new AppError('secret.forbidden', 'Only the person who asked for this reset can open it.');
+  }
+  let secret: string;
+  try {
+    secret = await deps.vault.take(request.id, action.chatUserId, deps.clock.now());
+  } catch (error) {
+    await recordAudit(deps, request, 'secret.reveal_failed', { details: { by: action.chatUserId, code: error instanceof AppError ? error.code : 'internal' } });
+    throw error instanceof AppError && error.code === 'secret.not_found'
+      ? new AppError('secret.not_found', 'This reset link was already opened or has expired. Ask me again for a new one.')
+      : error;
+  }
+  if (request.state === 'succeeded') await applyEvent(deps, request, { type: 'secret_delivered' });
+  return {
+    title: 'Your password reset link',
+    secret,
+    note: 'This link works once. Open it now to choose a new password. It is not saved in this chat.',
+    isLink: /^https?:\/\//.test(secret),
+  };
+}

@@ -1,0 +1,11 @@
+export type { CoreDeps } from './core-deps';
+export { applyEvent, recordAudit } from './request-journal';
+export { onInboundMessage, requestIdForEvent, MAX_MESSAGE_LENGTH } from './handle-inbound-message';
+export { onInboundAction, onRevealSecret } from './handle-inbound-action';
+export { processRequest } from './process-request';
+export { pollStepUp } from './poll-step-up';
+export { executeAction, onExecutionGaveUp } from './execute-action';
+export { deliverNotification, notifyHelpdesk, notifyRequester, requestFacts } from './notify';
+export type { Notification } from './notify';
+export { replies } from './replies';
+export { resolveRequester, gatherPolicyFacts } from './resolve-requester';

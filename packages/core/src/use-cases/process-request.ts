@@ -1,0 +1,178 @@
+import { AppError, isAppError } from '../domain/app-error';
+import type { Classification } from '../domain/intent';
+import { isActionKind, isSelfServiceAction } from '../domain/intent';
+import type { ServiceRequest } from '../domain/request';
+import type { OutboundMessage } from '../domain/chat';
+import type { CoreDeps } from './core-deps';
+import { notifyHelpdesk, notifyRequester, requestFacts } from './notify';
+import { replies } from './replies';
+import { applyEvent } from './request-journal';
+import { gatherPolicyFacts, resolveRequester } from './resolve-requester';
+
+/**
+ * Worker: understand a received request and take it as far as it can go without waiting:
+ * identify → classify → answer, clarify, refuse/escalate, or start the step-up.
+ * Re-runnable: each step is guarded by the persisted state, so a retry resumes where it stopped.
+ */
+export async function processRequest(deps: CoreDeps, requestId: string): Promise<void> {
+  let request = await deps.store.get(requestId);
+  if (!request) throw new AppError('request.not_found', `request ${requestId} not found`);
+  const log = deps.logger.child({ requestId, surface: request.conversation.surface });
+
+  if (request.state === 'received') {
+    const chat = deps.chats[request.conversation.surface];
+    if (!chat) throw new AppError('config.invalid', `surface ${request.conversation.surface} is not enabled in this worker`);
+    const identity = await chat.lookupUser(request.requester.chatUserId, request.requester.chatTeamId);
+    if (identity.isExternal || identity.isBot || identity.isDeleted) {
+      // Never served: Slack Connect users from other organisations, bots, deactivated accounts (F19).
+      if (identity.isExternal) await notifyRequester(deps, request, 'external', replies.external());
+      await applyEvent(deps, request, { type: 'refused', reason: identity.isExternal ? 'requester is from another organisation' : 'requester is a bot or deactivated' });
+      return;
+    }
+    request = { ...request, requester: { ...request.requester, email: identity.email, displayName: identity.displayName } };
+    const classification = await deps.classifier.classify(request.text);
+    log.info({ intent: classification.intent, confidence: classification.confidence, negated: classification.negated }, 'classified');
+    request = await applyEvent(deps, request, { type: 'understood', classification });
+    await route(deps, request, classification);
+    return;
+  }
+  if (request.state === 'understood') {
+    // Resumed after a crash or a clarification choice: decide again from the persisted intent.
+    await route(deps, request, undefined);
+  }
+}
+
+async function route(deps: CoreDeps, request: ServiceRequest, classification: Classification | undefined): Promise<void> {
+  const intent = request.intent ?? 'unknown';
+  if (classification?.negated && isActionKind(intent)) return answer(deps, request, replies.negated(intent), 'negated');
+
+  const threshold = deps.policy.confidenceThreshold;
+  if (classification && classification.confidence < threshold && intent !== 'unknown') {
+    const options = [intent, ...classification.alternatives.map((a) => a.intent)]
+      .filter((value, index, all) => all.indexOf(value) === index && value !== 'unknown' && value !== 'out_of_scope')
+      .slice(0, 3);
+    await notifyRequester(deps, request, 'clarify', replies.clarify(request, options));
+    await applyEvent(deps, request, { type: 'clarification_asked' });
+    return;
+  }
+
+  switch (intent) {
+    case 'greeting':
+      return answer(deps, request, replies.greeting(), 'greeted');
+    case 'help':
+      return answer(deps, request, replies.help(), 'help shown');
+    case 'out_of_scope':
+      return answer(deps, request, replies.outOfScope(), 'out of scope');
+    case 'unknown':
+      return answer(deps, request, replies.unknown(), 'not understood');
+    case 'status': {
+      const mine = (await deps.store.listByRequester(request.requester.chatUserId, { limit: 6 })).filter((r) => r.id !== request.id).slice(0, 5);
+      return answer(deps, request, replies.status(mine), 'status shown');
+    }
+    case 'cancel':
+      return cancelLatest(deps, request);
+    case 'human_agent':
+      await notifyHelpdesk(deps, request, 'human', { reason: 'The requester asked to talk to a person.', facts: { ...requestFacts(request), Message: request.text.slice(0, 500) }, severity: 'info' });
+      await notifyRequester(deps, request, 'human', replies.human());
+      await applyEvent(deps, request, { type: 'escalated', reason: 'requester asked for a person' });
+      return;
+    default:
+      return decide(deps, request);
+  }
+}
+
+async function answer(deps: CoreDeps, request: ServiceRequest, message: OutboundMessage, summary: string): Promise<void> {
+  // Enqueue first, then end the request: a crash in between re-runs this step and the stable job id
+  // keeps the reply single.
+  await notifyRequester(deps, request, 'answer', message);
+  await applyEvent(deps, request, { type: 'answered', summary });
+}
+
+async function cancelLatest(deps: CoreDeps, request: ServiceRequest): Promise<void> {
+  const open = (await deps.store.listByRequester(request.requester.chatUserId, { limit: 20, openOnly: true })).filter(
+    (r) => r.id !== request.id && ['clarifying', 'verifying', 'decided', 'understood', 'awaiting_approval'].includes(r.state),
+  );
+  const latest = open[0];
+  if (!latest) return answer(deps, request, replies.cancelNothing(), 'nothing to cancel');
+  await applyEvent(deps, latest, { type: 'cancelled', by: 'requester' });
+  return answer(deps, request, { text: 'Cancelled. Nothing was changed.' }, `cancelled ${latest.id}`);
+}
+
+/** Identity action: map the requester to exactly one IdP user, evaluate the policy, then verify. */
+async function decide(deps: CoreDeps, request: ServiceRequest): Promise<void> {
+  const action = request.action;
+  if (!action) return answer(deps, request, replies.unknown(), 'no action');
+
+  const resolved = await resolveRequester(deps, request);
+  if (!resolved.ok) {
+    await notifyRequester(deps, request, 'identity', resolved.reply);
+    await notifyHelpdesk(deps, request, 'identity', { reason: resolved.reason, facts: requestFacts(request), severity: 'warning' });
+    await applyEvent(deps, request, { type: 'refused', reason: resolved.reason });
+    return;
+  }
+  request = resolved.request;
+
+  const facts = await gatherPolicyFacts(deps, request, resolved.user);
+  const decision = deps.policy.evaluate(facts);
+  request = await applyEvent(deps, request, { type: 'decided', decision });
+
+  if (decision.outcome !== 'allow') {
+    const reply = decision.outcome === 'escalate' ? replies.escalatedAction(action) : { text: decision.userMessage ?? replies.failed().text, tone: 'warning' as const };
+    await notifyRequester(deps, request, 'decision', reply);
+    await notifyHelpdesk(deps, request, 'decision', {
+      reason: decision.outcome === 'escalate' ? `Needs a person: ${decision.reasons.join(' ')}` : `Refused by policy: ${decision.reasons.join(' ')}`,
+      facts: { ...requestFacts(request), Message: request.text.slice(0, 500) },
+      severity: decision.outcome === 'refuse' ? 'critical' : 'info',
+    });
+    await applyEvent(deps, request, decision.outcome === 'escalate' ? { type: 'escalated', reason: decision.rule } : { type: 'refused', reason: decision.rule });
+    return;
+  }
+  if (!isSelfServiceAction(action)) throw new AppError('policy.invalid', `policy allowed ${action}, which has no self-service executor`);
+  await startStepUp(deps, request);
+}
+
+async function startStepUp(deps: CoreDeps, request: ServiceRequest): Promise<void> {
+  const userId = request.targetIdpUserId;
+  const action = request.action;
+  if (!userId || !action) throw new AppError('internal', 'step-up without target or action');
+  const limit = deps.policy.pushRateLimit;
+  const hit = await deps.rateLimiter.hit(`push:${userId}`, limit.limit, limit.windowMs, deps.clock.now());
+  if (!hit.allowed) {
+    await notifyRequester(deps, request, 'push-limit', replies.pushRateLimited());
+    await notifyHelpdesk(deps, request, 'push-limit', {
+      reason: `Push rate limit reached (${hit.count} in ${Math.round(limit.windowMs / 60000)} min): possible MFA-fatigue attack or a confused user.`,
+      facts: requestFacts(request),
+      severity: 'critical',
+    });
+    await applyEvent(deps, request, { type: 'refused', reason: 'push rate limit reached' });
+    return;
+  }
+  let challenge;
+  try {
+    challenge = await deps.stepUp.start(userId, { requestId: request.id, actionLabel: action });
+  } catch (error) {
+    if (isAppError(error) && error.code === 'stepup.no_factor') {
+      await notifyRequester(deps, request, 'no-factor', replies.noPushFactor());
+      await notifyHelpdesk(deps, request, 'no-factor', { reason: 'No push factor enrolled: verify the requester another way.', facts: requestFacts(request), severity: 'warning' });
+      await applyEvent(deps, request, { type: 'refused', reason: 'no usable verification factor' });
+      return;
+    }
+    throw error;
+  }
+  const now = deps.clock.now();
+  request = await applyEvent(deps, request, {
+    type: 'verification_started',
+    stepUp: {
+      transactionId: challenge.transactionId,
+      factorId: challenge.factorId,
+      factorType: challenge.factorType,
+      numberChallenge: challenge.numberChallenge,
+      startedAt: now.toISOString(),
+      expiresAt: challenge.expiresAt.toISOString(),
+      polls: 0,
+    },
+  });
+  await notifyRequester(deps, request, 'push', replies.pushSent(action, challenge.numberChallenge));
+  await deps.queue.enqueue({ name: 'stepup.poll', requestId: request.id, step: 'poll:1', delayMs: deps.stepUpPoll.intervalMs, payload: { attempt: 1 } });
+}
+

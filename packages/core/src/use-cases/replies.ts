@@ -1,0 +1,144 @@
+import type { OutboundMessage } from '../domain/chat';
+import { CHAT_ACTIONS } from '../domain/chat';
+import type { ActionKind, IntentName } from '../domain/intent';
+import { ACTION_LABELS } from '../domain/intent';
+import type { ServiceRequest } from '../domain/request';
+
+/** Every sentence the bot says, in one place: plain text (surfaces escape it). */
+export const replies = {
+  greeting: (): OutboundMessage => ({
+    text: "Hi! I'm the identity helpdesk bot. I can reset your password, unlock your account, or sign you out everywhere — just tell me what you need.",
+  }),
+  help: (): OutboundMessage => ({
+    text:
+      'Here is what I can do for you right now:\n' +
+      '• "I forgot my password" — I verify it\'s you with an Okta Verify push, then give you a one-time reset link.\n' +
+      '• "I\'m locked out" — I verify it\'s you, then unlock your account.\n' +
+      '• "Sign me out everywhere" — I end all your sessions (say so if you think someone has your password).\n' +
+      '• "Status of my request" — I list your recent requests.\n' +
+      '• "Talk to a human" — I pass you to the helpdesk.\n' +
+      'For anything else about accounts and access (MFA, groups, apps), ask and I will route it to the helpdesk.',
+  }),
+  negated: (intent: IntentName): OutboundMessage => ({
+    text:
+      intent === 'password_reset'
+        ? "OK, I won't reset anything. To change your password yourself, sign in to Okta, open Settings and choose \"Change password\". If you do want a reset later, just say \"reset my password\"."
+        : "OK, I won't change anything. Tell me if there's something I can do for you.",
+  }),
+  human: (): OutboundMessage => ({ text: "I've let the helpdesk know you'd like to talk to a person. Someone will reply to you here or contact you directly.", tone: 'info' }),
+  outOfScope: (): OutboundMessage => ({
+    text: "That's outside what I can help with — I handle account access: passwords, lockouts, sign-outs and access requests. For other IT problems, please contact the IT helpdesk. Say \"help\" to see what I can do.",
+  }),
+  unknown: (): OutboundMessage => ({
+    text: 'Sorry, I didn\'t understand that. I can reset your password, unlock your account or sign you out everywhere. Say "help" for the list, or "talk to a human" for the helpdesk.',
+  }),
+  cancelNothing: (): OutboundMessage => ({ text: 'There is nothing in progress to cancel.' }),
+  clarify: (request: ServiceRequest, options: IntentName[]): OutboundMessage => ({
+    text: 'I want to be sure I get this right. Did you mean:',
+    buttons: [
+      ...options.map((intent) => ({ actionId: CHAT_ACTIONS.choose, value: `${request.id}|${intent}`, label: intentLabel(intent) })),
+      { actionId: CHAT_ACTIONS.choose, value: `${request.id}|none`, label: 'Something else' },
+    ],
+  }),
+  escalatedAction: (action: ActionKind): OutboundMessage => ({
+    text: `I can't "${ACTION_LABELS[action].toLowerCase()}" by myself yet, so I've passed your request to the helpdesk. They'll get back to you here or directly.`,
+    tone: 'info',
+  }),
+  identityUnverifiable: (): OutboundMessage => ({
+    text: "I couldn't confirm who you are from your chat profile, so I can't make account changes for you. I've asked the helpdesk to help you directly.",
+    tone: 'warning',
+  }),
+  identityNotFound: (): OutboundMessage => ({
+    text: "I couldn't find exactly one company account that matches your chat profile, so I can't make changes myself. I've asked the helpdesk to help you.",
+    tone: 'warning',
+  }),
+  external: (): OutboundMessage => ({ text: 'I can only help people from this organisation. Please contact your own IT helpdesk.', tone: 'warning' }),
+  pushSent: (action: ActionKind, number: number | undefined): OutboundMessage => ({
+    text:
+      number === undefined
+        ? `${ACTION_LABELS[action]}: I sent a push to Okta Verify on your phone. Approve it to continue.`
+        : `${ACTION_LABELS[action]}: I sent a push to Okta Verify on your phone. Tap ${number} to approve.`,
+    emphasis: number === undefined ? undefined : String(number),
+    tone: 'info',
+    context: ['Didn\'t ask for this? Deny the push and tell the helpdesk.'],
+  }),
+  pushRateLimited: (): OutboundMessage => ({
+    text: "I've already sent you several verification prompts in the last few minutes, so I won't send another one. I've passed your request to the helpdesk.",
+    tone: 'warning',
+  }),
+  noPushFactor: (): OutboundMessage => ({
+    text: "I can't verify you with a push because there's no Okta Verify on your account. I've asked the helpdesk to help you verify another way.",
+    tone: 'warning',
+  }),
+  pushRejected: (): OutboundMessage => ({
+    text: "The verification was denied, so I didn't change anything. If you didn't ask for this, someone may be trying to get into your account — I've alerted the security team and the helpdesk.",
+    tone: 'danger',
+  }),
+  pushTimedOut: (): OutboundMessage => ({
+    text: "The verification expired before it was approved, so I didn't change anything. Send your request again when you have your phone.",
+    tone: 'warning',
+  }),
+  verified: (action: ActionKind): OutboundMessage => ({ text: `Thanks, you're verified. Working on it: ${ACTION_LABELS[action].toLowerCase()}…`, tone: 'info' }),
+  resetReady: (request: ServiceRequest, sessionsRevoked: boolean, ttlMinutes: number): OutboundMessage => ({
+    text:
+      `Done. Your one-time password reset link is ready — it opens only for you and only once, and expires in ${ttlMinutes} minutes.` +
+      (sessionsRevoked ? ' I also signed you out on all devices.' : ''),
+    tone: 'success',
+    buttons: [{ actionId: CHAT_ACTIONS.revealSecret, value: request.id, label: 'Show my reset link', style: 'primary' }],
+  }),
+  unlocked: (already: boolean): OutboundMessage => ({
+    text: already ? "Your account wasn't locked, so there was nothing to unlock. You should be able to sign in." : 'Done. Your account is unlocked — you can sign in again.',
+    tone: 'success',
+  }),
+  signedOut: (compromise: boolean): OutboundMessage => ({
+    text: compromise
+      ? "Done. You're signed out on every device. Because you think someone may have your password, I've told the security team and the helpdesk; please reset your password next (just say \"reset my password\")."
+      : "Done. You're signed out on every device.",
+    tone: 'success',
+  }),
+  delayed: (): OutboundMessage => ({ text: 'The identity provider is busy right now. Your request is queued and I will retry automatically.', tone: 'info' }),
+  failed: (): OutboundMessage => ({
+    text: "Sorry, I couldn't complete that. Nothing was left half-done; I've passed it to the helpdesk with the details.",
+    tone: 'danger',
+  }),
+  status: (requests: ServiceRequest[]): OutboundMessage => ({
+    text:
+      requests.length === 0
+        ? "You don't have any requests with me yet."
+        : 'Your recent requests:\n' + requests.map((r) => `• ${r.action ? ACTION_LABELS[r.action] : r.intent ?? 'message'} — ${describeState(r)} (${r.createdAt.slice(0, 16).replace('T', ' ')} UTC)`).join('\n'),
+  }),
+};
+
+export function intentLabel(intent: IntentName): string {
+  if (intent in ACTION_LABELS) return ACTION_LABELS[intent as ActionKind];
+  const labels: Record<string, string> = {
+    greeting: 'Just saying hi',
+    help: 'See what you can do',
+    human_agent: 'Talk to a person',
+    status: 'Check my requests',
+    cancel: 'Cancel',
+    out_of_scope: 'Something else',
+    unknown: 'Something else',
+  };
+  return labels[intent] ?? intent;
+}
+
+function describeState(request: ServiceRequest): string {
+  const states: Partial<Record<ServiceRequest['state'], string>> = {
+    received: 'received',
+    understood: 'being handled',
+    clarifying: 'waiting for your answer',
+    decided: 'being handled',
+    verifying: 'waiting for your Okta Verify approval',
+    verified: 'verified',
+    queued: 'queued',
+    executing: 'in progress',
+    succeeded: 'done',
+    failed: 'failed — passed to the helpdesk',
+    refused: 'not done — passed to the helpdesk',
+    escalated: 'with the helpdesk',
+    cancelled: 'cancelled',
+    expired: 'expired',
+  };
+  return states[request.state] ?? request.state;
+}

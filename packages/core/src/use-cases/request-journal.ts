@@ -1,0 +1,73 @@
+import { AppError } from '../domain/app-error';
+import type { ServiceRequest } from '../domain/request';
+import type { RequestEvent } from '../domain/request-machine';
+import { transition } from '../domain/request-machine';
+import type { AuditEventInput } from '../ports/audit-log';
+import type { CoreDeps } from './core-deps';
+
+type JournalDeps = Pick<CoreDeps, 'store' | 'audit' | 'clock' | 'policy' | 'agent'>;
+
+/**
+ * Applies one event: pure transition → compare-and-swap save → audit event. The audit event is
+ * written only after the save won, so the log never shows a transition that did not happen.
+ * A lost race throws `request.version_conflict` (retryable): the caller re-reads and decides again.
+ */
+export async function applyEvent(deps: JournalDeps, request: ServiceRequest, event: RequestEvent, extra: Partial<AuditEventInput> = {}): Promise<ServiceRequest> {
+  const next = transition(request, event, deps.clock.now());
+  const saved = await deps.store.save(next);
+  if (!saved) {
+    throw new AppError('request.version_conflict', `request ${request.id} changed concurrently`, { retryable: true, details: { requestId: request.id } });
+  }
+  await recordAudit(deps, next, `request.${event.type}`, { ...eventDetails(event), ...extra });
+  return next;
+}
+
+/** An audit event about a request without a state change (a click, a dedup, a delivery). */
+export async function recordAudit(deps: JournalDeps, request: ServiceRequest, type: string, extra: Partial<AuditEventInput> = {}): Promise<void> {
+  const { details, ...rest } = extra;
+  await deps.audit.append({
+    requestId: request.id,
+    at: deps.clock.now(),
+    type,
+    state: request.state,
+    channel: { surface: request.conversation.surface, channelId: request.conversation.channelId, threadId: request.conversation.threadId },
+    requester: { chatUserId: request.requester.chatUserId, idpUserId: request.requester.idpUserId },
+    target: request.targetIdpUserId ? { idpUserId: request.targetIdpUserId } : undefined,
+    action: request.action,
+    agent: {
+      name: deps.agent.name,
+      version: deps.agent.version,
+      model: request.classifier?.model,
+      intent: request.intent,
+      confidence: request.confidence,
+      evidence: request.evidence,
+    },
+    verification: request.stepUp ? { factor: request.stepUp.factorType, result: request.stepUp.result ?? 'pending' } : undefined,
+    policy: {
+      version: request.decision?.policyVersion ?? deps.policy.version,
+      hash: request.decision?.policyHash ?? deps.policy.hash,
+      rule: request.decision?.rule,
+      decision: request.decision?.outcome,
+    },
+    outcome: request.outcome?.summary,
+    idpRequestId: request.outcome?.idpRequestId,
+    params: request.params.compromiseSuspected ? { compromiseSuspected: true } : undefined,
+    details,
+    ...rest,
+  });
+}
+
+function eventDetails(event: RequestEvent): Partial<AuditEventInput> {
+  switch (event.type) {
+    case 'refused':
+    case 'escalated':
+    case 'verification_failed':
+      return { details: { reason: event.reason } };
+    case 'failed':
+      return { details: { errorCode: event.errorCode } };
+    case 'cancelled':
+      return { details: { by: event.by } };
+    default:
+      return {};
+  }
+}
