@@ -1,1 +1,11 @@
-export {};
+export { QUEUES, JOB_NAMES, DEFAULT_PREFIX, JOB_POLICY, jobIdFor } from './queue-names';
+export { createBullActionQueue } from './bullmq-action-queue';
+export type { BullActionQueue } from './bullmq-action-queue';
+export { createJobWorkers } from './bullmq-workers';
+export type { JobHandler, JobWorkers, WorkerOptions } from './bullmq-workers';
+export { createRedisRateLimiter } from './redis-rate-limiter';
+export { checkRedis } from './redis-health';
+export type { RedisFinding } from './redis-health';
+export { backoffDelay, toQueueError } from './retry-policy';
+export { jobPayloadSchema } from './job-payload.schema';
+export type { JobPayload } from './job-payload.schema';

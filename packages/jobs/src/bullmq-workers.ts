@@ -1,0 +1,82 @@
+import { Worker } from 'bullmq';
+import type { ConnectionOptions, Job } from 'bullmq';
+import type { JobName, Logger } from '@keyward/core';
+import { isAppError } from '@keyward/core';
+import { jobPayloadSchema } from './job-payload.schema';
+import type { JobPayload } from './job-payload.schema';
+import { JOB_NAMES, QUEUES } from './queue-names';
+import { backoffDelay, toQueueError } from './retry-policy';
+
+export type JobHandler = (payload: JobPayload, context: { attemptsMade: number; jobId: string }) => Promise<void>;
+
+export interface WorkerOptions {
+  connection: ConnectionOptions;
+  prefix: string;
+  handlers: Record<JobName, JobHandler>;
+  /** Called once when a job will not be tried again (attempts exhausted or unrecoverable). */
+  onGaveUp: (name: JobName, payload: JobPayload, error: unknown) => Promise<void>;
+  concurrency?: number;
+  logger: Logger;
+  /** BullMQ lock duration; a job whose worker stalls longer may be taken by another worker. */
+  lockDurationMs?: number;
+}
+
+export interface JobWorkers {
+  workers: Worker[];
+  /** Stops taking jobs, waits for running ones, closes connections (graceful shutdown). */
+  close(): Promise<void>;
+}
+
+export function createJobWorkers(options: WorkerOptions): JobWorkers {
+  const workers = JOB_NAMES.map((name) => {
+    const worker = new Worker(
+      QUEUES[name],
+      async (job: Job) => {
+        const parsed = jobPayloadSchema.safeParse(job.data);
+        if (!parsed.success) {
+          options.logger.error({ jobId: job.id, queue: QUEUES[name] }, 'malformed job payload dropped');
+          return;
+        }
+        const log = options.logger.child({ jobId: job.id, requestId: parsed.data.requestId, job: name });
+        try {
+          await options.handlers[name](parsed.data, { attemptsMade: job.attemptsMade, jobId: job.id ?? '' });
+        } catch (error) {
+          log.warn({ code: isAppError(error) ? error.code : 'internal', retryable: isAppError(error) ? error.retryable : true, err: error instanceof Error ? error.message : String(error) }, 'job failed');
+          throw toQueueError(error);
+        }
+      },
+      {
+        connection: options.connection,
+        prefix: options.prefix,
+        concurrency: options.concurrency ?? 10,
+        lockDuration: options.lockDurationMs ?? 60_000,
+        settings: {
+          backoffStrategy: (attemptsMade: number, _type?: string, error?: Error) => backoffDelay(attemptsMade, unwrap(error)),
+        },
+      },
+    );
+    worker.on('failed', (job, error) => {
+      if (!job) return;
+      const exhausted = job.attemptsMade >= (job.opts.attempts ?? 1) || error.name === 'UnrecoverableError';
+      if (!exhausted) return;
+      const parsed = jobPayloadSchema.safeParse(job.data);
+      if (!parsed.success) return;
+      options.onGaveUp(name, parsed.data, unwrap(error)).catch((gaveUpError: unknown) => {
+        options.logger.error({ jobId: job.id, err: String(gaveUpError) }, 'could not record a job that gave up');
+      });
+    });
+    worker.on('error', (error) => options.logger.error({ queue: QUEUES[name], err: error.message }, 'worker connection error'));
+    return worker;
+  });
+  return {
+    workers,
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+    },
+  };
+}
+
+function unwrap(error: unknown): unknown {
+  const cause = (error as { cause?: unknown } | undefined)?.cause;
+  return cause ?? error;
+}

@@ -1,0 +1,27 @@
+import { UnrecoverableError } from 'bullmq';
+import { isAppError } from '@keyward/core';
+import { JOB_POLICY } from './queue-names';
+
+/**
+ * The one place that maps our errors to BullMQ semantics. A non-retryable AppError becomes an
+ * UnrecoverableError (BullMQ fails the job at once, no further attempts); anything else is retried.
+ */
+export function toQueueError(error: unknown): Error {
+  if (isAppError(error) && !error.retryable) {
+    const unrecoverable = new UnrecoverableError(`${error.code}: ${error.message}`);
+    (unrecoverable as Error & { cause?: unknown }).cause = error;
+    return unrecoverable;
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/**
+ * Backoff: exponential with jitter, but never earlier than a server-given wait (Okta
+ * X-Rate-Limit-Reset, Graph Retry-After) — retrying before the reset only burns the budget (F06).
+ */
+export function backoffDelay(attemptsMade: number, error: unknown, random: () => number = Math.random): number {
+  const exponential = Math.min(JOB_POLICY.maxBackoffMs, JOB_POLICY.baseBackoffMs * 2 ** Math.max(0, attemptsMade - 1));
+  const jittered = Math.round(exponential * (0.8 + 0.4 * random()));
+  const serverWait = isAppError(error) && error.retryAfterMs !== undefined ? error.retryAfterMs : 0;
+  return Math.max(jittered, serverWait);
+}
