@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+const url = (name: string) =>
+  optionalString.refine((v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v), { message: `${name} must be an http(s) URL` });
+
+/**
+ * The configuration contract (DESIGN.md "Configuration contract"), read once at start-up.
+ * Unset platform variables mean "use the embedded default" for that part; nothing else changes.
+ */
+export const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: optionalString,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATA_DIR: z.string().default('./data'),
+
+  SLACK_BOT_TOKEN: optionalString,
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_APP_TOKEN: optionalString,
+  SLACK_API_URL: url('SLACK_API_URL'),
+  SLACK_ESCALATION_CHANNEL: optionalString,
+
+  IDP: z.enum(['okta', 'sandbox']).optional(),
+  OKTA_ORG_URL: url('OKTA_ORG_URL'),
+  OKTA_API_TOKEN: optionalString,
+  OKTA_CLIENT_ID: optionalString,
+  OKTA_PRIVATE_KEY: optionalString,
+  OKTA_KEY_ID: optionalString,
+  OKTA_SCOPES: z.string().default('okta.users.read okta.users.manage okta.roles.read okta.groups.read'),
+
+  REDIS_URL: optionalString,
+  QUEUE_PREFIX: z.string().regex(/^[^:\s]+$/, 'QUEUE_PREFIX must not contain ":" or spaces').default('{keyward}'),
+  DATABASE_URL: optionalString.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), { message: 'DATABASE_URL must be a postgres:// URL (unset = embedded PGlite under DATA_DIR)' }),
+  DATABASE_SCHEMA: optionalString,
+  POLICY_FILE: optionalString,
+  SECRET_ENCRYPTION_KEY: optionalString.refine((v) => v === undefined || Buffer.from(v, 'base64').length === 32, {
+    message: 'SECRET_ENCRYPTION_KEY must be 32 bytes, base64-encoded (openssl rand -base64 32)',
+  }),
+  STEPUP_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(10),
+  CONSOLE_ENABLED: z.enum(['true', 'false']).optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;

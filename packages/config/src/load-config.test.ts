@@ -1,0 +1,60 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadConfig } from './load-config';
+
+describe('loadConfig', () => {
+  it('runs the embedded default with no variables at all', () => {
+    const config = loadConfig({}, '/srv/app');
+    expect(config).toMatchObject({ port: 3000, host: '127.0.0.1', embedded: true, idp: { kind: 'sandbox' }, console: { enabled: true } });
+    expect(config.slack).toBeUndefined();
+    expect(config.database.dataDir).toBe('/srv/app/data/pglite');
+  });
+
+  it('switches Slack to HTTP mode without an app token and Socket Mode with one', () => {
+    const base = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_ESCALATION_CHANNEL: 'C1' };
+    expect(loadConfig(base).slack).toMatchObject({ mode: 'http' });
+    expect(loadConfig({ ...base, SLACK_APP_TOKEN: 'xapp-1' }).slack).toMatchObject({ mode: 'socket', appToken: 'xapp-1' });
+    expect(loadConfig(base).console.enabled).toBe(false);
+  });
+
+  it('selects Okta from OKTA_ORG_URL and accepts a loopback URL', () => {
+    const config = loadConfig({ OKTA_ORG_URL: 'http://127.0.0.1:9999', OKTA_API_TOKEN: 't' });
+    expect(config.idp).toEqual({ kind: 'okta', orgUrl: 'http://127.0.0.1:9999', auth: { mode: 'token', token: 't' } });
+  });
+
+  it('lists every problem at once', () => {
+    expect(() => loadConfig({ PORT: 'abc', SLACK_BOT_TOKEN: 'x', IDP: 'okta' })).toThrow(/PORT/);
+    let message = '';
+    try {
+      loadConfig({ SLACK_BOT_TOKEN: 'x', IDP: 'okta' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/SLACK_SIGNING_SECRET is required/);
+    expect(message).toMatch(/OKTA_ORG_URL is required/);
+  });
+
+  it('reads secrets from *_FILE', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kw-cfg-'));
+    writeFileSync(path.join(dir, 'token'), 'xoxb-from-file\n');
+    const config = loadConfig({ SLACK_BOT_TOKEN_FILE: path.join(dir, 'token'), SLACK_SIGNING_SECRET: 's', SLACK_ESCALATION_CHANNEL: 'C1' });
+    expect(config.slack?.botToken).toBe('xoxb-from-file');
+    expect(() => loadConfig({ SLACK_BOT_TOKEN_FILE: '/nonexistent' })).toThrow(/cannot read/);
+  });
+
+  it('refuses to expose the console on a public address', () => {
+    expect(() => loadConfig({ HOST: '0.0.0.0' })).toThrow(/console has no login/);
+  });
+
+  it('warns, without failing, when the helpdesk channel or the encryption key is missing', () => {
+    const config = loadConfig({ SLACK_BOT_TOKEN: 'x', SLACK_SIGNING_SECRET: 's', DATABASE_URL: 'postgres://localhost/test' });
+    expect(config.warnings.join(' ')).toMatch(/SLACK_ESCALATION_CHANNEL/);
+    expect(config.warnings.join(' ')).toMatch(/SECRET_ENCRYPTION_KEY/);
+  });
+
+  it('rejects a malformed encryption key and database URL', () => {
+    expect(() => loadConfig({ SECRET_ENCRYPTION_KEY: 'short' })).toThrow(/32 bytes/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/postgres/);
+  });
+});

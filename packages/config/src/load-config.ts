@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { AppError } from '@keyward/core';
+import { envSchema } from './config.schema';
+import type { Env } from './config.schema';
+
+/** Variables that may be given as `NAME_FILE=/run/secrets/name` instead (Docker/Kubernetes secrets). */
+const SECRET_VARIABLES = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'OKTA_API_TOKEN', 'OKTA_PRIVATE_KEY', 'SECRET_ENCRYPTION_KEY', 'DATABASE_URL', 'REDIS_URL'] as const;
+
+export type SlackConfig =
+  | { mode: 'http'; botToken: string; signingSecret: string; apiUrl?: string; escalationChannel?: string }
+  | { mode: 'socket'; botToken: string; signingSecret: string; appToken: string; apiUrl?: string; escalationChannel?: string };
+
+export type IdpConfig =
+  | { kind: 'sandbox' }
+  | { kind: 'okta'; orgUrl: string; auth: { mode: 'token'; token: string } | { mode: 'oauth'; clientId: string; privateKey: string; keyId?: string; scopes: string[] } };
+
+export interface KeywardConfig {
+  port: number;
+  host: string;
+  logLevel: Env['LOG_LEVEL'];
+  dataDir: string;
+  slack?: SlackConfig;
+  console: { enabled: boolean };
+  idp: IdpConfig;
+  redisUrl?: string;
+  queuePrefix: string;
+  database: { url?: string; schema?: string; dataDir: string };
+  policyFile?: string;
+  secretKey?: Buffer;
+  stepUpPollIntervalMs: number;
+  workerConcurrency: number;
+  /** True when nothing external is configured: console + sandbox directory. */
+  embedded: boolean;
+  /** Start-up warnings (logged by the app): allowed, but an operator should know. */
+  warnings: string[];
+}
+
+/** Reads the environment once; every problem is listed together and start-up stops. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): KeywardConfig {
+  const problems: string[] = [];
+  const resolved: Record<string, string | undefined> = { ...env };
+  for (const name of SECRET_VARIABLES) {
+    const file = env[`${name}_FILE`];
+    if (!file) continue;
+    if (env[name]) problems.push(`${name} and ${name}_FILE are both set; set only one`);
+    try {
+      resolved[name] = readFileSync(file, 'utf8').trim();
+    } catch (error) {
+      problems.push(`${name}_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  const parsed = envSchema.safeParse(resolved);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
+  }
+  if (problems.length > 0 || !parsed.success) throw configError(problems);
+  const e = parsed.data;
+
+  let slack: SlackConfig | undefined;
+  if (e.SLACK_BOT_TOKEN || e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN) {
+    if (!e.SLACK_BOT_TOKEN) problems.push('SLACK_BOT_TOKEN is required when any SLACK_* variable is set');
+    if (!e.SLACK_SIGNING_SECRET) problems.push('SLACK_SIGNING_SECRET is required when any SLACK_* variable is set');
+    if (e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET) {
+      const common = { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, apiUrl: e.SLACK_API_URL, escalationChannel: e.SLACK_ESCALATION_CHANNEL };
+      slack = e.SLACK_APP_TOKEN ? { mode: 'socket', appToken: e.SLACK_APP_TOKEN, ...common } : { mode: 'http', ...common };
+    }
+  }
+
+  const idpKind = e.IDP ?? (e.OKTA_ORG_URL ? 'okta' : 'sandbox');
+  let idp: IdpConfig = { kind: 'sandbox' };
+  if (idpKind === 'okta') {
+    if (!e.OKTA_ORG_URL) problems.push('OKTA_ORG_URL is required when IDP=okta');
+    const oauth = e.OKTA_CLIENT_ID && e.OKTA_PRIVATE_KEY;
+    if (!e.OKTA_API_TOKEN && !oauth) problems.push('Okta needs OKTA_API_TOKEN, or OKTA_CLIENT_ID + OKTA_PRIVATE_KEY (OAuth service app, preferred)');
+    if (e.OKTA_ORG_URL && e.OKTA_API_TOKEN && !oauth) idp = { kind: 'okta', orgUrl: e.OKTA_ORG_URL, auth: { mode: 'token', token: e.OKTA_API_TOKEN } };
+    if (e.OKTA_ORG_URL && oauth) {
+      idp = { kind: 'okta', orgUrl: e.OKTA_ORG_URL, auth: { mode: 'oauth', clientId: e.OKTA_CLIENT_ID as string, privateKey: e.OKTA_PRIVATE_KEY as string, keyId: e.OKTA_KEY_ID, scopes: e.OKTA_SCOPES.split(/[\s,]+/).filter(Boolean) } };
+    }
+  }
+
+  const embedded = !slack && idp.kind === 'sandbox';
+  const consoleEnabled = e.CONSOLE_ENABLED ? e.CONSOLE_ENABLED === 'true' : !slack;
+  const host = e.HOST ?? (consoleEnabled ? '127.0.0.1' : '0.0.0.0');
+  if (consoleEnabled && !isLoopback(host)) problems.push(`The console has no login and must stay local: HOST=${host} is not a loopback address. Set CONSOLE_ENABLED=false or HOST=127.0.0.1`);
+  if (problems.length > 0) throw configError(problems);
+
+  const warnings: string[] = [];
+  if (slack && !slack.escalationChannel) warnings.push('SLACK_ESCALATION_CHANNEL is not set: escalations are only logged and audited, no helpdesk channel sees them.');
+  if (!e.SECRET_ENCRYPTION_KEY && (e.DATABASE_URL || !embedded)) {
+    warnings.push('SECRET_ENCRYPTION_KEY is not set: a key is generated under DATA_DIR. Several hosts sharing one database need the same key (openssl rand -base64 32).');
+  }
+
+  const dataDir = path.resolve(cwd, e.DATA_DIR);
+  return {
+    warnings,
+    port: e.PORT,
+    host,
+    logLevel: e.LOG_LEVEL,
+    dataDir,
+    slack,
+    console: { enabled: consoleEnabled },
+    idp,
+    redisUrl: e.REDIS_URL,
+    queuePrefix: e.QUEUE_PREFIX,
+    database: { url: e.DATABASE_URL, schema: e.DATABASE_SCHEMA, dataDir: path.join(dataDir, 'pglite') },
+    policyFile: e.POLICY_FILE ? path.resolve(cwd, e.POLICY_FILE) : undefined,
+    secretKey: e.SECRET_ENCRYPTION_KEY ? Buffer.from(e.SECRET_ENCRYPTION_KEY, 'base64') : undefined,
+    stepUpPollIntervalMs: e.STEPUP_POLL_INTERVAL_MS,
+    workerConcurrency: e.WORKER_CONCURRENCY,
+    embedded,
+  };
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+function configError(problems: string[]): AppError {
+  return new AppError('config.invalid', `Configuration problems:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+}
