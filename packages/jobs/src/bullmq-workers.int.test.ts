@@ -14,6 +14,7 @@ import { checkRedis } from './redis-health';
 import { backoffDelay } from './retry-policy';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+// BullMQ 6 accepts a URL in its connection options; workers duplicate it for blocking reads.
 const connection = { url: REDIS_URL, maxRetriesPerRequest: null };
 
 function waitFor(predicate: () => boolean, timeoutMs = 10_000): Promise<void> {

@@ -5,6 +5,7 @@ export { onInboundAction, onRevealSecret } from './handle-inbound-action';
 export { processRequest } from './process-request';
 export { pollStepUp } from './poll-step-up';
 export { executeAction, onExecutionGaveUp } from './execute-action';
+export { onJobGaveUp } from './on-job-gave-up';
 export { deliverNotification, notifyHelpdesk, notifyRequester, requestFacts } from './notify';
 export type { Notification } from './notify';
 export { replies } from './replies';

@@ -1,0 +1,209 @@
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
+import { createConsoleHttpHandler, createConsoleSurface } from '@keyward/chat-console';
+import type { ConsoleHttpHandler } from '@keyward/chat-console';
+import { createSlackApp, createSlackSurface } from '@keyward/chat-slack';
+import type { SlackApp } from '@keyward/chat-slack';
+import type { KeywardConfig } from '@keyward/config';
+import type { ChatSurface, CoreDeps, InboundHandlers, Logger, SurfaceName } from '@keyward/core';
+import { onInboundAction, onInboundMessage, onRevealSecret, systemClock } from '@keyward/core';
+import { createOktaIdentityProvider, createOktaPushVerifier } from '@keyward/idp-okta';
+import type { OktaAdapterOptions } from '@keyward/idp-okta';
+import { createOfflineClassifier } from '@keyward/intent';
+import { checkRedis, createBullActionQueue, createJobWorkers, createRedisRateLimiter } from '@keyward/jobs';
+import type { JobWorkers } from '@keyward/jobs';
+import { loadPolicy } from '@keyward/policy';
+import { createSqlAuditLog, createSqlRequestStore, createSqlSecretVault, openDatabase } from '@keyward/store';
+import type { OktaFake } from '@keyward/testkit';
+import { createGatewayServer } from '../gateway/http-server';
+import { createGaveUpHandler, createProcessors } from '../worker/processors';
+import { ensureRedis } from './ensure-redis';
+import { sandboxConsoleDirectory, sandboxPhone, startSandboxDirectory } from './sandbox';
+import { resolveSecretKey } from './secret-key';
+import { AGENT } from './agent';
+
+export type Role = 'all' | 'gateway' | 'worker';
+
+export interface RunningKeyward {
+  deps: CoreDeps;
+  /** Gateway roles only: where it listens. */
+  url?: string;
+  sandbox?: OktaFake;
+  redisUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root: config → adapters → use cases → surfaces and workers. The only place that
+ * knows which concrete adapter serves each port. Closes what it opened, in reverse, on stop.
+ */
+export async function startKeyward(config: KeywardConfig, options: { role: Role; logger: Logger }): Promise<RunningKeyward> {
+  const { logger, role } = options;
+  const closers: (() => Promise<void>)[] = [];
+  const stop = async (): Promise<void> => {
+    for (const close of closers.reverse()) {
+      try {
+        await close();
+      } catch (error) {
+        logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'error while stopping');
+      }
+    }
+  };
+  try {
+    for (const warning of config.warnings) logger.warn({}, warning);
+    const policy = loadPolicy(config.policyFile);
+
+    const redisHandle = await ensureRedis({ url: config.redisUrl, embedded: config.embedded, dataDir: config.dataDir, logger });
+    closers.push(() => redisHandle.stop());
+    // BullMQ 6 takes the URL itself; workers need maxRetriesPerRequest: null for blocking reads.
+    const connection = { url: redisHandle.url, maxRetriesPerRequest: null };
+    const redis = new Redis(redisHandle.url, { maxRetriesPerRequest: 3 });
+    redis.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
+    closers.push(async () => redis.disconnect());
+    for (const finding of await checkRedis(redis)) {
+      if (finding.level === 'critical') logger.error({ finding: finding.message }, 'REDIS MISCONFIGURED: queued jobs may be lost');
+      else if (finding.level === 'warning') logger.warn({ finding: finding.message }, 'redis');
+    }
+
+    if (!config.database.url) mkdirSync(config.database.dataDir, { recursive: true });
+    const database = await openDatabase({ url: config.database.url, dataDir: config.database.url ? undefined : config.database.dataDir, schema: config.database.schema });
+    closers.push(() => database.close());
+    const store = createSqlRequestStore(database.db);
+    const audit = createSqlAuditLog(database.db);
+    const vault = createSqlSecretVault(database.db, { key: resolveSecretKey(config.secretKey, config.dataDir) });
+
+    const queue = createBullActionQueue({ connection, prefix: config.queuePrefix });
+    closers.push(() => queue.close());
+
+    let sandbox: OktaFake | undefined;
+    let okta: OktaAdapterOptions;
+    if (config.idp.kind === 'sandbox') {
+      sandbox = await startSandboxDirectory();
+      const fake = sandbox;
+      closers.push(() => fake.close());
+      okta = { orgUrl: sandbox.url, auth: { kind: 'api_token', token: sandbox.apiToken }, logger, userAgent: AGENT.userAgent };
+    } else {
+      const auth = config.idp.auth;
+      okta = {
+        orgUrl: config.idp.orgUrl,
+        auth: auth.mode === 'token' ? { kind: 'api_token', token: auth.token } : { kind: 'service_app', clientId: auth.clientId, privateKey: auth.privateKey, keyId: auth.keyId, scopes: auth.scopes },
+        logger,
+        userAgent: AGENT.userAgent,
+      };
+    }
+
+    const chats: Partial<Record<SurfaceName, ChatSurface>> = {};
+    if (config.slack) {
+      const surface = createSlackSurface({ token: config.slack.botToken, apiUrl: config.slack.apiUrl, escalationChannelId: config.slack.escalationChannel ?? '', logger });
+      chats.slack = config.slack.escalationChannel ? surface : withLoggedEscalations(surface, logger);
+    }
+    const consoleSurface = config.console.enabled ? createConsoleSurface({ directory: sandboxConsoleDirectory(), logger }) : undefined;
+    if (consoleSurface) chats.console = consoleSurface;
+
+    const deps: CoreDeps = {
+      store,
+      audit,
+      queue,
+      idp: createOktaIdentityProvider(okta),
+      stepUp: createOktaPushVerifier(okta),
+      policy,
+      classifier: createOfflineClassifier(),
+      chats,
+      vault,
+      rateLimiter: createRedisRateLimiter(redis, config.queuePrefix),
+      clock: systemClock,
+      logger,
+      agent: { name: AGENT.name, version: AGENT.version },
+      stepUpPoll: { intervalMs: config.stepUpPollIntervalMs },
+    };
+
+    if (role === 'all' || role === 'worker') {
+      const workers: JobWorkers = createJobWorkers({
+        connection,
+        prefix: config.queuePrefix,
+        handlers: createProcessors(deps),
+        onGaveUp: createGaveUpHandler(deps),
+        concurrency: config.workerConcurrency,
+        logger,
+      });
+      closers.push(() => workers.close());
+      const purge = setInterval(() => {
+        vault.purgeExpired(systemClock.now()).catch((error: unknown) => logger.warn({ err: String(error) }, 'secret purge failed'));
+      }, 60_000);
+      purge.unref();
+      closers.push(async () => clearInterval(purge));
+    }
+
+    let url: string | undefined;
+    if (role === 'all' || role === 'gateway') {
+      const handlers: InboundHandlers = {
+        onMessage: (message) => onInboundMessage(deps, message),
+        onAction: (action) => onInboundAction(deps, action),
+        onRevealSecret: (action) => onRevealSecret(deps, action),
+      };
+      let slackApp: SlackApp | undefined;
+      if (config.slack) {
+        slackApp = createSlackApp({
+          botToken: config.slack.botToken,
+          signingSecret: config.slack.signingSecret,
+          appToken: config.slack.mode === 'socket' ? config.slack.appToken : undefined,
+          apiUrl: config.slack.apiUrl,
+          handlers,
+          logger,
+        });
+      }
+      let consoleHandler: ConsoleHttpHandler | undefined;
+      if (consoleSurface && sandbox) {
+        consoleHandler = createConsoleHttpHandler({ surface: consoleSurface, handlers, phone: sandboxPhone(sandbox), audit, logger, now: () => systemClock.now() });
+        const handler = consoleHandler;
+        closers.push(async () => handler.close());
+      }
+      const server: Server = createGatewayServer({
+        handlers: consoleHandler ? [consoleHandler] : [],
+        slackListener: slackApp?.requestListener,
+        logger,
+        health: [
+          { name: 'redis', check: async () => void (await redis.ping()) },
+          { name: 'database', check: async () => void (await store.get('rq_healthcheck')) },
+        ],
+      });
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => resolve());
+      });
+      closers.push(
+        () =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+          }),
+      );
+      const address = server.address() as AddressInfo;
+      url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;
+      if (slackApp) {
+        const app = slackApp;
+        await app.start();
+        closers.push(() => app.stop());
+      }
+    }
+    return { deps, url, sandbox, redisUrl: redisHandle.url, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Without a helpdesk channel, escalations still reach the log (and the audit trail via the use cases). */
+function withLoggedEscalations(surface: ChatSurface, logger: Logger): ChatSurface {
+  return {
+    surface: surface.surface,
+    lookupUser: (id, team) => surface.lookupUser(id, team),
+    post: (conversation, message) => surface.post(conversation, message),
+    update: (conversation, messageId, message) => surface.update(conversation, messageId, message),
+    escalate: async (escalation) => {
+      logger.warn({ requestId: escalation.requestId, reason: escalation.reason, severity: escalation.severity }, 'escalation (no SLACK_ESCALATION_CHANNEL configured)');
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import type { CoreDeps, JobName, Notification } from '@keyward/core';
+import { AppError, deliverNotification, executeAction, onJobGaveUp, pollStepUp, processRequest, recordAudit } from '@keyward/core';
+import type { JobHandler, JobPayload } from '@keyward/jobs';
+
+/**
+ * The worker's processors: each maps one job to one use case. They hold no logic of their own, so
+ * every behaviour is tested once, in core, and here only the wiring.
+ */
+export function createProcessors(deps: CoreDeps): Record<JobName, JobHandler> {
+  return {
+    'request.process': async (payload) => processRequest(deps, payload.requestId),
+    'stepup.poll': async (payload) => pollStepUp(deps, payload.requestId, payload.attempt ?? 1),
+    'action.execute': async (payload) => executeAction(deps, payload.requestId),
+    'chat.notify': async (payload) => {
+      if (!payload.notification) throw new AppError('internal', 'chat.notify job without a notification');
+      await deliverNotification(deps, payload.notification as Notification);
+    },
+  };
+}
+
+/** When the queue gives up on a job: end the request visibly (never a silent stop). */
+export function createGaveUpHandler(deps: CoreDeps) {
+  return async (name: JobName, payload: JobPayload, error: unknown): Promise<void> => {
+    deps.logger.error({ requestId: payload.requestId, job: name, code: error instanceof AppError ? error.code : 'internal' }, 'job gave up');
+    if (name === 'chat.notify') {
+      // The message could not be delivered even after retries: keep the evidence and tell a human.
+      const request = await deps.store.get(payload.requestId);
+      if (request) await recordAudit(deps, request, 'chat.delivery_failed', { details: { code: error instanceof AppError ? error.code : 'internal' } });
+      return;
+    }
+    await onJobGaveUp(deps, payload.requestId, error);
+  };
+}
