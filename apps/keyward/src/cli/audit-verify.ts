@@ -1,10 +1,11 @@
 import { loadConfig } from '@keyward/config';
-import { openDatabase, verifyStoredAuditChain } from '@keyward/store';
+import { verifyStoredAuditChain } from '@keyward/store';
+import { openAppDatabase } from '../runtime/open-app-database';
 
 /** `keyward audit verify`: proves the audit chain is unbroken, or names the first broken link. Exit 0 / 1. */
 export async function runAuditVerify(_args: string[]): Promise<number> {
   const config = loadConfig();
-  const database = await openDatabase({ url: config.database.url, dataDir: config.database.url ? undefined : config.database.dataDir, schema: config.database.schema });
+  const database = await openAppDatabase(config);
   try {
     const result = await verifyStoredAuditChain(database.db);
     if (result.ok) {

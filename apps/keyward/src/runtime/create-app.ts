@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
@@ -15,7 +14,8 @@ import { createOfflineClassifier } from '@keyward/intent';
 import { checkRedis, createBullActionQueue, createJobWorkers, createRedisRateLimiter } from '@keyward/jobs';
 import type { JobWorkers } from '@keyward/jobs';
 import { loadPolicy } from '@keyward/policy';
-import { createSqlAuditLog, createSqlRequestStore, createSqlSecretVault, openDatabase } from '@keyward/store';
+import { createSqlAuditLog, createSqlRequestStore, createSqlSecretVault } from '@keyward/store';
+import { openAppDatabase } from './open-app-database';
 import type { OktaFake } from '@keyward/testkit';
 import { createGatewayServer } from '../gateway/http-server';
 import { createGaveUpHandler, createProcessors } from '../worker/processors';
@@ -67,8 +67,7 @@ export async function startKeyward(config: KeywardConfig, options: { role: Role;
       else if (finding.level === 'warning') logger.warn({ finding: finding.message }, 'redis');
     }
 
-    if (!config.database.url) mkdirSync(config.database.dataDir, { recursive: true });
-    const database = await openDatabase({ url: config.database.url, dataDir: config.database.url ? undefined : config.database.dataDir, schema: config.database.schema });
+    const database = await openAppDatabase(config);
     closers.push(() => database.close());
     const store = createSqlRequestStore(database.db);
     const audit = createSqlAuditLog(database.db);
