@@ -1,1 +1,10 @@
-export {};
+export { openDatabase } from './open-database';
+export type { OpenDatabaseOptions, OpenedDatabase } from './open-database';
+export type { KeywardDatabase } from './database.schema';
+export { PGliteDialect } from './pglite-dialect';
+export { createSqlRequestStore } from './sql-request-store';
+export { createSqlSecretVault } from './sql-secret-vault';
+export type { SqlSecretVault, SqlSecretVaultOptions } from './sql-secret-vault';
+export { createSqlAuditLog } from './sql-audit-log';
+export { verifyStoredAuditChain } from './verify-stored-audit-chain';
+export type { VerifyStoredAuditChainOptions } from './verify-stored-audit-chain';

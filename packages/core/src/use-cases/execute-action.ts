@@ -25,6 +25,12 @@ export async function executeAction(deps: CoreDeps, requestId: string): Promise<
     // Unreachable through the use cases; a corrupted row must not become a write on someone else.
     return fail(deps, request, 'policy.refused', 'target is not the verified requester');
   }
+  const persisted = request.decision;
+  if (!persisted || persisted.outcome !== 'allow' || persisted.action !== action || (persisted.verification === 'push' && request.stepUp?.result !== 'approved')) {
+    // Invariant 3, first half: the persisted decision for this exact request must allow this exact
+    // action (and its step-up must have passed); a fresh "allow" from the re-check alone is not enough.
+    return fail(deps, request, 'policy.refused', 'the persisted decision does not allow this write');
+  }
 
   try {
     const requester = await deps.idp.getUser(userId);

@@ -12,6 +12,13 @@ import { applyEvent } from './request-journal';
 export async function pollStepUp(deps: CoreDeps, requestId: string, attempt: number): Promise<void> {
   let request = await deps.store.get(requestId);
   if (!request) throw new AppError('request.not_found', `request ${requestId} not found`);
+  if (request.state === 'verified' || request.state === 'queued') {
+    // Retry after a crash (or a Redis blip) between "approved" and the execute job being enqueued:
+    // finish the hand-over instead of leaving a verified request that nothing will ever run.
+    if (request.state === 'verified') await applyEvent(deps, request, { type: 'queued' });
+    await deps.queue.enqueue({ name: 'action.execute', requestId, step: 'execute' });
+    return;
+  }
   if (request.state !== 'verifying' || !request.stepUp || !request.targetIdpUserId) return;
 
   const status = await deps.stepUp.poll(request.targetIdpUserId, request.stepUp);

@@ -1,6 +1,6 @@
 import { AppError, isAppError } from '../domain/app-error';
 import type { Classification } from '../domain/intent';
-import { isActionKind, isSelfServiceAction } from '../domain/intent';
+import { ACTION_LABELS, isActionKind, isSelfServiceAction } from '../domain/intent';
 import type { ServiceRequest } from '../domain/request';
 import type { OutboundMessage } from '../domain/chat';
 import type { CoreDeps } from './core-deps';
@@ -25,8 +25,12 @@ export async function processRequest(deps: CoreDeps, requestId: string): Promise
     const identity = await chat.lookupUser(request.requester.chatUserId, request.requester.chatTeamId);
     if (identity.isExternal || identity.isBot || identity.isDeleted) {
       // Never served: Slack Connect users from other organisations, bots, deactivated accounts (F19).
+      const reason = identity.isExternal ? 'requester is from another organisation' : 'requester is a bot or deactivated';
       if (identity.isExternal) await notifyRequester(deps, request, 'external', replies.external());
-      await applyEvent(deps, request, { type: 'refused', reason: identity.isExternal ? 'requester is from another organisation' : 'requester is a bot or deactivated' });
+      // Every refusal reaches the helpdesk channel (DESIGN "Who uses it"): an outsider or a bot
+      // talking to the identity bot is exactly what they need to see.
+      await notifyHelpdesk(deps, request, 'identity', { reason: `Refused: ${reason}.`, facts: requestFacts(request), severity: 'warning' });
+      await applyEvent(deps, request, { type: 'refused', reason });
       return;
     }
     request = { ...request, requester: { ...request.requester, email: identity.email, displayName: identity.displayName } };
@@ -39,16 +43,27 @@ export async function processRequest(deps: CoreDeps, requestId: string): Promise
   if (request.state === 'understood') {
     // Resumed after a crash or a clarification choice: decide again from the persisted intent.
     await route(deps, request, undefined);
+    return;
+  }
+  if (request.state === 'decided') {
+    // Resumed after a crash or a retryable failure (IdP down while sending the push): the decision
+    // is persisted, so act on it; without this branch the request would wait in `decided` forever.
+    await actOnDecision(deps, request);
   }
 }
 
 async function route(deps: CoreDeps, request: ServiceRequest, classification: Classification | undefined): Promise<void> {
   const intent = request.intent ?? 'unknown';
-  if (classification?.negated && isActionKind(intent)) return answer(deps, request, replies.negated(intent), 'negated');
+  // Read negation and confidence from the persisted request when this run has no classification (a
+  // retry after a crash): a resumed request must neither act on "I don't need a reset" nor skip the
+  // clarification a low-confidence reading needs. A clarified choice is persisted with confidence 1.
+  const negated = classification?.negated ?? (isActionKind(intent) && request.action === undefined);
+  if (negated && isActionKind(intent)) return answer(deps, request, replies.negated(intent), 'negated');
 
   const threshold = deps.policy.confidenceThreshold;
-  if (classification && classification.confidence < threshold && intent !== 'unknown') {
-    const options = [intent, ...classification.alternatives.map((a) => a.intent)]
+  const confidence = classification?.confidence ?? request.confidence ?? 1;
+  if (confidence < threshold && intent !== 'unknown') {
+    const options = [intent, ...(classification?.alternatives ?? []).map((a) => a.intent)]
       .filter((value, index, all) => all.indexOf(value) === index && value !== 'unknown' && value !== 'out_of_scope')
       .slice(0, 3);
     await notifyRequester(deps, request, 'clarify', replies.clarify(request, options));
@@ -115,7 +130,14 @@ async function decide(deps: CoreDeps, request: ServiceRequest): Promise<void> {
   const facts = await gatherPolicyFacts(deps, request, resolved.user);
   const decision = deps.policy.evaluate(facts);
   request = await applyEvent(deps, request, { type: 'decided', decision });
+  await actOnDecision(deps, request);
+}
 
+/** From `decided`: tell the requester and the helpdesk about a refusal, or start the step-up. */
+async function actOnDecision(deps: CoreDeps, request: ServiceRequest): Promise<void> {
+  const decision = request.decision;
+  const action = request.action;
+  if (!decision || !action) throw new AppError('internal', `request ${request.id} is decided without a decision or action`);
   if (decision.outcome !== 'allow') {
     const reply = decision.outcome === 'escalate' ? replies.escalatedAction(action) : { text: decision.userMessage ?? replies.failed().text, tone: 'warning' as const };
     await notifyRequester(deps, request, 'decision', reply);
@@ -149,7 +171,8 @@ async function startStepUp(deps: CoreDeps, request: ServiceRequest): Promise<voi
   }
   let challenge;
   try {
-    challenge = await deps.stepUp.start(userId, { requestId: request.id, actionLabel: action });
+    // The label, not the code: it is what an authenticator or the console phone shows next to the number.
+    challenge = await deps.stepUp.start(userId, { requestId: request.id, actionLabel: ACTION_LABELS[action] });
   } catch (error) {
     if (isAppError(error) && error.code === 'stepup.no_factor') {
       await notifyRequester(deps, request, 'no-factor', replies.noPushFactor());

@@ -1,0 +1,34 @@
+import { parseSlackActionId, renderOutboundMessage } from './block-kit-renderer';
+
+describe('parseSlackActionId', () => {
+  it('maps rendered ids, including de-duplicated ones, back to the neutral id', () => {
+    expect(parseSlackActionId('keyward.choose')).toBe('keyward.choose');
+    expect(parseSlackActionId('keyward.choose#3')).toBe('keyward.choose');
+    expect(parseSlackActionId('keyward.reveal_secret')).toBe('keyward.reveal_secret');
+  });
+
+  it('rejects ids we never render', () => {
+    expect(parseSlackActionId('keyward.approve_all')).toBeUndefined();
+    expect(parseSlackActionId('keyward.open_link')).toBeUndefined();
+    expect(parseSlackActionId('other.choose')).toBeUndefined();
+  });
+});
+
+describe('renderOutboundMessage', () => {
+  it('escapes the notification fallback text too (Slack parses it as mrkdwn)', () => {
+    const rendered = renderOutboundMessage({ text: 'ping <!channel>', emphasis: '<@U1>' });
+    expect(rendered.text).toBe('ping &lt;!channel&gt; — &lt;@U1&gt;');
+  });
+
+  it('renders the emphasis as a plain_text header so it shows exactly as given', () => {
+    const rendered = renderOutboundMessage({ text: 'Tap the number', emphasis: '*47*' });
+    expect(rendered.blocks[1]).toEqual({ type: 'header', text: { type: 'plain_text', text: '*47*', emoji: false } });
+  });
+
+  it('keeps a long text inside Slack’s 3000-character section limit', () => {
+    const rendered = renderOutboundMessage({ text: '<'.repeat(5000), tone: 'warning' });
+    const section = rendered.blocks[0] as { text: { text: string } };
+    expect(section.text.text.length).toBeLessThanOrEqual(3000);
+    expect(section.text.text).not.toContain('<');
+  });
+});

@@ -1,0 +1,110 @@
+import type { types as slackTypes, webApi } from '@slack/bolt';
+import { CHAT_ACTIONS, isAppError } from '@keyward/core';
+import type { InboundAction } from '@keyward/core';
+import { parseSlackActionId } from './block-kit-renderer';
+import { buildErrorModal, buildSecretModal, buildWorkingModal } from './secret-modal';
+import type { SlackModalView } from './secret-modal';
+import { readBlockActionBody, readButtonAction } from './slack-event-readers';
+import type { SlackListenerDeps } from './slack-message-listener';
+
+export interface SlackActionArgs {
+  body: unknown;
+  action: unknown;
+  client: webApi.WebClient;
+}
+
+const GENERIC_REVEAL_FAILURE = "I couldn't show this secret. Ask the helpdesk for help, or make a new request.";
+
+/** Our modal builders emit plain JSON (checked against Slack's limits by the fake), not Bolt's unions. */
+function asSlackView(view: SlackModalView): slackTypes.View {
+  return view as unknown as slackTypes.View;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * A click on a button whose action_id starts with `keyward.` (Bolt has already acked it).
+ * Interactions carry no event_id; `action_ts` is unique per click, so a double click is two
+ * distinct actions and single-use is enforced by the core, not here.
+ */
+export async function onSlackBlockAction(args: SlackActionArgs, deps: SlackListenerDeps): Promise<void> {
+  const fields = readBlockActionBody(args.body);
+  const button = readButtonAction(args.action);
+  if (button === undefined || fields.userId === undefined) return;
+  const actionId = parseSlackActionId(button.actionId);
+  // Clicks inside our modals (the link button) and unknown ids are acked and otherwise ignored.
+  if (actionId === undefined || fields.containerType !== 'message') return;
+  if (fields.channelId === undefined) return;
+
+  const action: InboundAction = {
+    eventId: `slack:action:${fields.userId}:${button.actionTs ?? fields.triggerId ?? 'unknown'}`,
+    conversation: { surface: 'slack', channelId: fields.channelId },
+    chatUserId: fields.userId,
+    actionId,
+    value: button.value,
+    receivedAt: deps.clock.now(),
+  };
+  const threadId = fields.threadTs ?? fields.messageTs;
+  if (threadId !== undefined) action.conversation.threadId = threadId;
+  if (fields.messageTs !== undefined) action.messageId = fields.messageTs;
+  if (fields.userTeamId !== undefined) action.chatTeamId = fields.userTeamId;
+  const log = deps.logger.child({ actionEventId: action.eventId, actionId });
+
+  if (actionId === CHAT_ACTIONS.revealSecret) {
+    await revealSecret(args, deps, action, fields.triggerId, log);
+    return;
+  }
+  try {
+    await deps.handlers.onAction(action);
+  } catch (error) {
+    log.error({ err: errorText(error) }, 'onAction failed');
+  }
+}
+
+/**
+ * Opens a "working…" modal first, then asks the core for the secret and fills the modal in.
+ * Order matters: the trigger_id dies 3 s after the click, and the secret is single-use, so it must not
+ * be consumed before we know a modal exists to show it in.
+ */
+async function revealSecret(
+  args: SlackActionArgs,
+  deps: SlackListenerDeps,
+  action: InboundAction,
+  triggerId: string | undefined,
+  log: SlackListenerDeps['logger'],
+): Promise<void> {
+  if (triggerId === undefined) {
+    log.warn({}, 'reveal click without trigger_id');
+    return;
+  }
+  let viewId: string | undefined;
+  let hash: string | undefined;
+  try {
+    const opened = await args.client.views.open({ trigger_id: triggerId, view: asSlackView(buildWorkingModal()) });
+    viewId = opened.view?.id;
+    hash = opened.view?.hash;
+  } catch (error) {
+    // Most likely expired_trigger_id: nothing was revealed, the user can click again.
+    log.warn({ err: errorText(error) }, 'could not open the reveal modal; secret left untouched');
+    return;
+  }
+  if (viewId === undefined) return;
+
+  let view: SlackModalView;
+  try {
+    view = buildSecretModal(await deps.handlers.onRevealSecret(action));
+  } catch (error) {
+    // AppError messages for secret.* are user-safe by the port's contract; anything else is not shown.
+    const sentence = isAppError(error) && error.code.startsWith('secret.') ? error.message : GENERIC_REVEAL_FAILURE;
+    log.warn({ code: isAppError(error) ? error.code : 'unknown' }, 'secret not revealed');
+    view = buildErrorModal(sentence);
+  }
+  try {
+    await args.client.views.update({ view_id: viewId, ...(hash === undefined ? {} : { hash }), view: asSlackView(view) });
+  } catch (error) {
+    // Never log `view`: it holds the secret.
+    log.error({ err: errorText(error) }, 'could not fill the reveal modal');
+  }
+}

@@ -1,0 +1,396 @@
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AppError } from '@keyward/core';
+import type { InboundAction, InboundHandlers, InboundMessage, RevealedSecret } from '@keyward/core';
+import { createFixedClock, createRecordingLogger } from '@keyward/core/testing';
+import type { RecordingLogger } from '@keyward/core/testing';
+import {
+  buildAppMentionEvent,
+  buildBlockActionsPayload,
+  buildChannelMessageEvent,
+  buildDirectMessageEvent,
+  buildMessageChangedEvent,
+  buildUrlVerification,
+  createSlackFake,
+  deliverSlackRequest,
+  newSlackTs,
+  signSlackEvent,
+  signSlackInteraction,
+  SLACK_FAKE_IDS,
+} from '@keyward/testkit';
+import type { SlackFake, SlackSigningOptions } from '@keyward/testkit';
+import { createSlackApp, SLACK_EVENTS_PATH } from './slack-app';
+import type { SlackApp } from './slack-app';
+import { DM_ONLY_NOTICE, EDIT_NOTICE } from './slack-message-listener';
+
+const SIGNING_SECRET = 'test-signing-secret-7f3a9c';
+const SECRET_LINK = 'https://example.okta.com/reset_password/drpX8a7QpZ-ONE-TIME';
+
+/** A fake at the port: records what the Slack surface hands to the core. */
+function recordingHandlers(reveal: (a: InboundAction) => Promise<RevealedSecret>) {
+  const messages: InboundMessage[] = [];
+  const actions: InboundAction[] = [];
+  const reveals: InboundAction[] = [];
+  const handlers: InboundHandlers = {
+    onMessage: async (m) => {
+      messages.push(m);
+    },
+    onAction: async (a) => {
+      actions.push(a);
+    },
+    onRevealSecret: async (a) => {
+      reveals.push(a);
+      return reveal(a);
+    },
+  };
+  return { handlers, messages, actions, reveals };
+}
+
+async function waitFor(predicate: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+
+describe('Slack app over HTTP (real Bolt HTTPReceiver, Slack Web API fake)', () => {
+  let fake: SlackFake;
+  let app: SlackApp;
+  let server: Server;
+  let url: string;
+  let logger: RecordingLogger;
+  let rec: ReturnType<typeof recordingHandlers>;
+  let revealImpl: (a: InboundAction) => Promise<RevealedSecret>;
+  const clock = createFixedClock('2025-01-06T09:00:00.000Z');
+  const sign = (extra: Partial<SlackSigningOptions> = {}): SlackSigningOptions => ({ signingSecret: SIGNING_SECRET, ...extra });
+
+  beforeEach(async () => {
+    fake = await createSlackFake();
+    logger = createRecordingLogger();
+    revealImpl = async () => ({ title: 'Your password reset link', secret: SECRET_LINK, note: 'Opens once, expires in 1 hour.', isLink: true });
+    rec = recordingHandlers((a) => revealImpl(a));
+    app = createSlackApp({ botToken: fake.botToken, signingSecret: SIGNING_SECRET, apiUrl: fake.apiUrl, handlers: rec.handlers, logger, clock });
+    const listener = app.requestListener;
+    if (listener === undefined) throw new Error('HTTP mode must expose a request listener');
+    // The product's own server: Slack at /slack/events, everything else served by the host.
+    server = createServer((req, res) => {
+      if (req.url === SLACK_EVENTS_PATH && req.method === 'POST') return listener(req, res);
+      res.writeHead(req.url === '/healthz' ? 200 : 404).end(req.url === '/healthz' ? 'ok' : '');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${SLACK_EVENTS_PATH}`;
+    await app.start();
+  });
+
+  afterEach(async () => {
+    await app.stop();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await fake.close();
+  });
+
+  /** Sends a valid DM and waits for it: everything sent before it has been through Bolt by then. */
+  async function sentinel(): Promise<void> {
+    const before = rec.messages.length;
+    const res = await deliverSlackRequest(url, signSlackEvent(buildDirectMessageEvent({ text: 'sentinel' }), sign()));
+    expect(res.status).toBe(200);
+    await waitFor(() => rec.messages.length > before, 'sentinel message');
+  }
+
+  it('shares the host server: other paths stay the host’s, and auth.test ran at start', async () => {
+    const health = await fetch(url.replace(SLACK_EVENTS_PATH, '/healthz'));
+    expect(await health.text()).toBe('ok');
+    expect(fake.callsTo('auth.test')).toHaveLength(1);
+  });
+
+  it('answers url_verification with the challenge', async () => {
+    const res = await deliverSlackRequest(url, signSlackEvent(buildUrlVerification('chal-123'), sign()));
+    expect(res.status).toBe(200);
+    expect(res.body).toContain('chal-123');
+  });
+
+  it('hands a signed DM to onMessage once, with the verified ids from the envelope', async () => {
+    const ts = newSlackTs();
+    const envelope = buildDirectMessageEvent({ eventId: 'Ev0DM00001', text: 'I forgot my password', ts });
+    const res = await deliverSlackRequest(url, signSlackEvent(envelope, sign()));
+    expect(res.status).toBe(200);
+    await waitFor(() => rec.messages.length === 1, 'onMessage');
+    await sentinel();
+    expect(rec.messages[0]).toEqual({
+      eventId: 'slack:Ev0DM00001',
+      conversation: { surface: 'slack', channelId: `D${SLACK_FAKE_IDS.alice.slice(1)}`, threadId: ts },
+      chatUserId: SLACK_FAKE_IDS.alice,
+      chatTeamId: SLACK_FAKE_IDS.homeTeamId,
+      messageId: ts,
+      text: 'I forgot my password',
+      receivedAt: clock.now(),
+    });
+    expect(rec.messages.filter((m) => m.eventId === 'slack:Ev0DM00001')).toHaveLength(1);
+  });
+
+  it('keeps the thread root of a threaded DM and the sender’s own team for Slack Connect users', async () => {
+    const threadTs = newSlackTs();
+    const envelope = buildDirectMessageEvent({
+      user: SLACK_FAKE_IDS.partner,
+      userTeam: SLACK_FAKE_IDS.partnerTeamId,
+      text: 'unlock me',
+      threadTs,
+    });
+    await deliverSlackRequest(url, signSlackEvent(envelope, sign()));
+    await waitFor(() => rec.messages.length === 1, 'onMessage');
+    expect(rec.messages[0]?.conversation.threadId).toBe(threadTs);
+    expect(rec.messages[0]?.chatTeamId).toBe(SLACK_FAKE_IDS.partnerTeamId);
+  });
+
+  it('passes a redelivery (X-Slack-Retry-Num) on with the same eventId and acks it at once', async () => {
+    const envelope = buildDirectMessageEvent({ eventId: 'Ev0RETRY001', text: 'reset my password' });
+    await deliverSlackRequest(url, signSlackEvent(envelope, sign()));
+    const started = Date.now();
+    const retry = await deliverSlackRequest(url, signSlackEvent(envelope, sign({ retryNum: 1, retryReason: 'http_timeout' })));
+    expect(retry.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(1000);
+    await waitFor(() => rec.messages.length === 2, 'both deliveries');
+    expect(rec.messages.map((m) => m.eventId)).toEqual(['slack:Ev0RETRY001', 'slack:Ev0RETRY001']);
+  });
+
+  describe('rejects unauthenticated requests with 401 and never calls a handler (F18)', () => {
+    const cases: Array<[string, Partial<SlackSigningOptions>]> = [
+      ['a wrong signature', { signatureOverride: 'v0=' + '0'.repeat(64) }],
+      ['a signature made with another secret', { signingSecret: 'not-our-secret' }],
+      ['no signature header', { signatureOverride: null }],
+      ['no timestamp header', { timestampOverride: null }],
+      ['a valid signature over a timestamp 6 minutes old (replay)', { timestamp: nowSeconds() - 6 * 60 }],
+    ];
+    it.each(cases)('%s', async (_name, override) => {
+      const envelope = buildDirectMessageEvent({ text: 'reset my password' });
+      const res = await deliverSlackRequest(url, signSlackEvent(envelope, { ...sign(), ...override }));
+      expect(res.status).toBe(401);
+      const click = buildBlockActionsPayload({ triggerId: fake.issueTriggerId(), actionId: 'keyward.choose', value: 'approve:r1' });
+      const clickRes = await deliverSlackRequest(url, signSlackInteraction(click, { ...sign(), ...override }));
+      expect(clickRes.status).toBe(401);
+      await sentinel();
+      expect(rec.messages.map((m) => m.text)).toEqual(['sentinel']);
+      expect(rec.actions).toHaveLength(0);
+    });
+
+    it('a body altered after signing', async () => {
+      const signed = signSlackEvent(buildDirectMessageEvent({ text: 'add me to design-team' }), sign());
+      const res = await deliverSlackRequest(url, { ...signed, body: signed.body.replace('design-team', 'domain-admins') });
+      expect(res.status).toBe(401);
+      await sentinel();
+      expect(rec.messages.map((m) => m.text)).toEqual(['sentinel']);
+    });
+  });
+
+  it('never re-runs an edited message (F01): posts a notice in the thread instead', async () => {
+    const ts = newSlackTs();
+    await deliverSlackRequest(url, signSlackEvent(buildDirectMessageEvent({ text: 'add me to group-A', ts }), sign()));
+    await waitFor(() => rec.messages.length === 1, 'original message');
+    const edit = buildMessageChangedEvent({ originalTs: ts, previousText: 'add me to group-A', newText: 'add me to group-B' });
+    expect((await deliverSlackRequest(url, signSlackEvent(edit, sign()))).status).toBe(200);
+    const [notice] = await fake.waitForCalls('chat.postMessage');
+    expect(notice?.body['thread_ts']).toBe(ts);
+    expect(notice?.body['channel']).toBe(`D${SLACK_FAKE_IDS.alice.slice(1)}`);
+    expect(notice?.body['text']).toContain("edits don't change a request");
+    expect(JSON.stringify(notice?.body['blocks'])).toContain("I saw you edited your message");
+    expect(notice?.response['ok']).toBe(true);
+    // A redelivery of the same edit does not post a second notice.
+    await deliverSlackRequest(url, signSlackEvent(edit, sign({ retryNum: 1 })));
+    await sentinel();
+    expect(rec.messages.map((m) => m.text)).toEqual(['add me to group-A', 'sentinel']);
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
+    expect(EDIT_NOTICE).toMatch(/^I saw you edited your message/);
+  });
+
+  it('stays silent for message_changed caused by our own chat.update or by a link unfurl', async () => {
+    const ours = buildMessageChangedEvent({
+      user: SLACK_FAKE_IDS.botUserId,
+      botId: SLACK_FAKE_IDS.botId,
+      originalTs: newSlackTs(),
+      previousText: 'Waiting for approval',
+      newText: 'Approved',
+    });
+    const unfurl = buildMessageChangedEvent({ originalTs: newSlackTs(), previousText: 'see https://x.test', newText: 'see https://x.test', edited: false });
+    await deliverSlackRequest(url, signSlackEvent(ours, sign()));
+    await deliverSlackRequest(url, signSlackEvent(unfurl, sign()));
+    await sentinel();
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(0);
+    expect(rec.messages.map((m) => m.text)).toEqual(['sentinel']);
+  });
+
+  it('ignores bot messages, our own messages, other subtypes and channel messages', async () => {
+    const events = [
+      buildDirectMessageEvent({ text: 'from a bot', user: SLACK_FAKE_IDS.otherBot, botId: SLACK_FAKE_IDS.otherBotId }),
+      buildDirectMessageEvent({ text: 'legacy bot', subtype: 'bot_message', botId: SLACK_FAKE_IDS.otherBotId }),
+      buildDirectMessageEvent({ text: 'our own post', user: SLACK_FAKE_IDS.botUserId }),
+      buildDirectMessageEvent({ text: 'a file', subtype: 'file_share' }),
+      buildChannelMessageEvent({ channel: 'C0GENERAL1', text: 'reset my password' }),
+    ];
+    for (const envelope of events) {
+      expect((await deliverSlackRequest(url, signSlackEvent(envelope, sign()))).status).toBe(200);
+    }
+    await sentinel();
+    expect(rec.messages.map((m) => m.text)).toEqual(['sentinel']);
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(0);
+  });
+
+  it('answers an app_mention in a channel with "DM me", in its thread', async () => {
+    const ts = newSlackTs();
+    await deliverSlackRequest(url, signSlackEvent(buildAppMentionEvent({ channel: 'C0GENERAL1', text: `<@${SLACK_FAKE_IDS.botUserId}> reset my password`, ts }), sign()));
+    const [reply] = await fake.waitForCalls('chat.postMessage');
+    expect(reply?.body).toMatchObject({ channel: 'C0GENERAL1', thread_ts: ts });
+    expect(JSON.stringify(reply?.body['blocks'])).toContain(DM_ONLY_NOTICE.slice(0, 20));
+    expect(rec.messages).toHaveLength(0);
+  });
+
+  it('routes a keyward.* button click to onAction with the clicker’s verified ids', async () => {
+    const messageTs = newSlackTs();
+    const threadTs = newSlackTs();
+    const payload = buildBlockActionsPayload({
+      triggerId: fake.issueTriggerId(),
+      actionId: 'keyward.choose#2',
+      value: 'approve:req-42',
+      user: SLACK_FAKE_IDS.alice,
+      messageTs,
+      threadTs,
+      actionTs: '1736154000.123456',
+    });
+    const res = await deliverSlackRequest(url, signSlackInteraction(payload, sign()));
+    expect(res.status).toBe(200);
+    await waitFor(() => rec.actions.length === 1, 'onAction');
+    expect(rec.actions[0]).toEqual({
+      eventId: `slack:action:${SLACK_FAKE_IDS.alice}:1736154000.123456`,
+      conversation: { surface: 'slack', channelId: `D${SLACK_FAKE_IDS.alice.slice(1)}`, threadId: threadTs },
+      chatUserId: SLACK_FAKE_IDS.alice,
+      chatTeamId: SLACK_FAKE_IDS.homeTeamId,
+      actionId: 'keyward.choose',
+      value: 'approve:req-42',
+      messageId: messageTs,
+      receivedAt: clock.now(),
+    });
+  });
+
+  it('acks but does not route keyward.* ids it never rendered', async () => {
+    const payload = buildBlockActionsPayload({ triggerId: fake.issueTriggerId(), actionId: 'keyward.approve_everything', value: 'x' });
+    expect((await deliverSlackRequest(url, signSlackInteraction(payload, sign()))).status).toBe(200);
+    await sentinel();
+    expect(rec.actions).toHaveLength(0);
+  });
+
+  it('reveals a secret only inside a modal: never via chat.postMessage / chat.update, never in logs', async () => {
+    const payload = buildBlockActionsPayload({ triggerId: fake.issueTriggerId(), actionId: 'keyward.reveal_secret', value: 'secret:req-7' });
+    const res = await deliverSlackRequest(url, signSlackInteraction(payload, sign()));
+    expect(res.status).toBe(200);
+    const [update] = await fake.waitForCalls('views.update');
+    expect(rec.reveals).toHaveLength(1);
+    expect(rec.reveals[0]?.value).toBe('secret:req-7');
+    expect(rec.actions).toHaveLength(0);
+    const [open] = fake.callsTo('views.open');
+    // The modal is opened with the click's trigger_id before the secret is fetched.
+    expect(open?.body['trigger_id']).toBe(payload['trigger_id']);
+    expect(open?.response['ok']).toBe(true);
+    expect(update?.response['ok']).toBe(true);
+    expect(JSON.stringify(update?.body['view'])).toContain(SECRET_LINK);
+    for (const call of fake.calls.filter((c) => c.method !== 'views.update')) {
+      expect(JSON.stringify(call.body)).not.toContain(SECRET_LINK);
+    }
+    expect(logger.allText()).not.toContain(SECRET_LINK);
+  });
+
+  it('shows the AppError sentence in the modal when the secret cannot be revealed', async () => {
+    revealImpl = async () => {
+      throw new AppError('secret.not_found', 'This link was already shown or has expired. Ask again for a new one.');
+    };
+    const payload = buildBlockActionsPayload({ triggerId: fake.issueTriggerId(), actionId: 'keyward.reveal_secret', value: 'secret:req-8' });
+    await deliverSlackRequest(url, signSlackInteraction(payload, sign()));
+    const [update] = await fake.waitForCalls('views.update');
+    expect(JSON.stringify(update?.body['view'])).toContain('already shown or has expired');
+  });
+
+  it('hides internal error text behind a generic sentence', async () => {
+    revealImpl = async () => {
+      throw new Error('connection refused to 10.0.0.7:5432');
+    };
+    const payload = buildBlockActionsPayload({ triggerId: fake.issueTriggerId(), actionId: 'keyward.reveal_secret', value: 'secret:req-9' });
+    await deliverSlackRequest(url, signSlackInteraction(payload, sign()));
+    const [update] = await fake.waitForCalls('views.update');
+    const view = JSON.stringify(update?.body['view']);
+    expect(view).not.toContain('10.0.0.7');
+    expect(view).toContain("couldn't show this secret");
+  });
+
+  it('does not consume the secret when the modal cannot be opened (expired trigger_id)', async () => {
+    fake.failNext('views.open', { kind: 'error', error: 'expired_trigger_id' });
+    const payload = buildBlockActionsPayload({ triggerId: fake.issueTriggerId(), actionId: 'keyward.reveal_secret', value: 'secret:req-10' });
+    expect((await deliverSlackRequest(url, signSlackInteraction(payload, sign()))).status).toBe(200);
+    await fake.waitForCalls('views.open');
+    await sentinel();
+    expect(rec.reveals).toHaveLength(0);
+    expect(fake.callsTo('views.update')).toHaveLength(0);
+  });
+});
+
+describe('Slack app lifecycle', () => {
+  it('answers 503 until started, so no event reaches an uninitialised Bolt app', async () => {
+    const fake = await createSlackFake();
+    const rec = recordingHandlers(async () => ({ title: 't', secret: 's', note: 'n', isLink: false }));
+    const app = createSlackApp({ botToken: fake.botToken, signingSecret: SIGNING_SECRET, apiUrl: fake.apiUrl, handlers: rec.handlers, logger: createRecordingLogger() });
+    const server = createServer((req, res) => app.requestListener?.(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${SLACK_EVENTS_PATH}`;
+      const res = await deliverSlackRequest(url, signSlackEvent(buildDirectMessageEvent({ text: 'hi' }), { signingSecret: SIGNING_SECRET }));
+      expect(res.status).toBe(503);
+      await app.start();
+      const ok = await deliverSlackRequest(url, signSlackEvent(buildDirectMessageEvent({ text: 'hi' }), { signingSecret: SIGNING_SECRET }));
+      expect(ok.status).toBe(200);
+      const notOurs = await fetch(url.replace(SLACK_EVENTS_PATH, '/elsewhere'), { method: 'POST' });
+      expect(notOurs.status).toBe(404);
+    } finally {
+      await app.stop();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await fake.close();
+    }
+  });
+
+  it('fails start() with the Slack error when the bot token is wrong', async () => {
+    const fake = await createSlackFake();
+    const rec = recordingHandlers(async () => ({ title: 't', secret: 's', note: 'n', isLink: false }));
+    const app = createSlackApp({ botToken: 'xoxb-wrong', signingSecret: SIGNING_SECRET, apiUrl: fake.apiUrl, handlers: rec.handlers, logger: createRecordingLogger() });
+    try {
+      await expect(app.start()).rejects.toThrow(/invalid_auth/);
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
+describe('Slack app in Socket Mode', () => {
+  it('asks the configured Web API (not slack.com) for the socket URL, with the app token, and exposes no listener', async () => {
+    const fake = await createSlackFake();
+    const rec = recordingHandlers(async () => ({ title: 't', secret: 's', note: 'n', isLink: false }));
+    const app = createSlackApp({
+      botToken: fake.botToken,
+      appToken: 'xapp-1-A0KEYWARD1-test',
+      signingSecret: SIGNING_SECRET,
+      apiUrl: fake.apiUrl,
+      handlers: rec.handlers,
+      logger: createRecordingLogger(),
+    });
+    try {
+      expect(app.requestListener).toBeUndefined();
+      // The fake does not speak the socket protocol; reaching it with the app token proves the wiring.
+      await expect(app.start()).rejects.toThrow(/invalid_auth/);
+      const [open] = fake.callsTo('apps.connections.open');
+      expect(open?.token).toBe('xapp-1-A0KEYWARD1-test');
+    } finally {
+      await app.stop();
+      await fake.close();
+    }
+  });
+});

@@ -1,0 +1,110 @@
+import type { SurfaceName } from '../domain/chat';
+import type { Classification } from '../domain/intent';
+import type { CoreDeps } from '../use-cases/core-deps';
+import { executeAction } from '../use-cases/execute-action';
+import type { Notification } from '../use-cases/notify';
+import { deliverNotification } from '../use-cases/notify';
+import { pollStepUp } from '../use-cases/poll-step-up';
+import { processRequest } from '../use-cases/process-request';
+import type { FakeIdentityProvider, FakeIdpUser } from './fake-identity-provider';
+import { createFakeIdentityProvider } from './fake-identity-provider';
+import type { FakePolicyEngine } from './fake-policy-engine';
+import { createFakePolicyEngine } from './fake-policy-engine';
+import type { FakeStepUp } from './fake-step-up';
+import { createFakeStepUp } from './fake-step-up';
+import type { FixedClock } from './fixed-clock';
+import { createFixedClock } from './fixed-clock';
+import type { MemoryAuditLog } from './memory-audit-log';
+import { createMemoryAuditLog } from './memory-audit-log';
+import type { JobDispatcher, MemoryQueue, RecordedJob } from './memory-queue';
+import { createMemoryQueue } from './memory-queue';
+import type { MemoryRateLimiter } from './memory-rate-limiter';
+import { createMemoryRateLimiter } from './memory-rate-limiter';
+import type { MemoryRequestStore } from './memory-request-store';
+import { createMemoryRequestStore } from './memory-request-store';
+import type { MemoryVault } from './memory-vault';
+import { createMemoryVault } from './memory-vault';
+import type { ChatUserSpec, RecordingChatSurface } from './recording-chat-surface';
+import { createRecordingChatSurface } from './recording-chat-surface';
+import type { RecordingLogger } from './recording-logger';
+import { createRecordingLogger } from './recording-logger';
+import type { StubClassifier } from './stub-classifier';
+import { createStubClassifier } from './stub-classifier';
+
+/** CoreDeps whose ports are the in-memory fakes, typed as such so tests can drive and inspect them. */
+export interface TestCoreDeps extends CoreDeps {
+  store: MemoryRequestStore;
+  audit: MemoryAuditLog;
+  queue: MemoryQueue;
+  idp: FakeIdentityProvider;
+  stepUp: FakeStepUp;
+  policy: FakePolicyEngine;
+  classifier: StubClassifier;
+  vault: MemoryVault;
+  rateLimiter: MemoryRateLimiter;
+  clock: FixedClock;
+  logger: RecordingLogger;
+  /** The one chat surface wired in (also in `chats`). */
+  chat: RecordingChatSurface;
+}
+
+export interface TestCoreDepsOptions extends Partial<Omit<TestCoreDeps, 'chats'>> {
+  surface?: SurfaceName;
+  /** IdP users, when `idp` is not given. */
+  users?: FakeIdpUser[];
+  /** Chat users by chat id, when `chat` is not given. */
+  chatUsers?: Record<string, ChatUserSpec>;
+  /** Message text → classification, when `classifier` is not given. */
+  classifications?: Record<string, Partial<Classification>>;
+  start?: Date | string;
+}
+
+export function createTestCoreDeps(options: TestCoreDepsOptions = {}): TestCoreDeps {
+  const { surface = 'console', users, chatUsers, classifications, start, ...given } = options;
+  const clock = given.clock ?? createFixedClock(start);
+  const chat = given.chat ?? createRecordingChatSurface(surface, chatUsers);
+  return {
+    store: given.store ?? createMemoryRequestStore(),
+    audit: given.audit ?? createMemoryAuditLog(),
+    queue: given.queue ?? createMemoryQueue(),
+    idp: given.idp ?? createFakeIdentityProvider(users),
+    stepUp: given.stepUp ?? createFakeStepUp({ clock }),
+    policy: given.policy ?? createFakePolicyEngine(),
+    classifier: given.classifier ?? createStubClassifier(classifications),
+    vault: given.vault ?? createMemoryVault(),
+    rateLimiter: given.rateLimiter ?? createMemoryRateLimiter(),
+    clock,
+    logger: given.logger ?? createRecordingLogger(),
+    agent: given.agent ?? { name: 'keyward-test', version: '0.0.0-test' },
+    stepUpPoll: given.stepUpPoll ?? { intervalMs: 5_000 },
+    chat,
+    chats: { [chat.surface]: chat },
+  };
+}
+
+/**
+ * Runs one queued job through the core use cases, the way the worker app's processors do.
+ * Kept here so every core test exercises the same routing.
+ */
+export function createCoreJobRunner(deps: CoreDeps): JobDispatcher {
+  return async (job: RecordedJob) => {
+    switch (job.name) {
+      case 'request.process':
+        return processRequest(deps, job.requestId);
+      case 'stepup.poll': {
+        const attempt = typeof job.payload?.attempt === 'number' ? job.payload.attempt : 1;
+        return pollStepUp(deps, job.requestId, attempt);
+      }
+      case 'action.execute':
+        return executeAction(deps, job.requestId);
+      case 'chat.notify':
+        // notifyRequester/notifyHelpdesk are the only producers of this job and always set it.
+        return deliverNotification(deps, job.payload?.notification as Notification);
+    }
+  };
+}
+
+/** Runs every pending job (advancing the fixed clock through delays) until the queue is empty. */
+export function drainQueue(deps: TestCoreDeps, options: { only?: (job: RecordedJob) => boolean; maxJobs?: number } = {}): Promise<RecordedJob[]> {
+  return deps.queue.drain(createCoreJobRunner(deps), { clock: deps.clock, ...options });
+}

@@ -1,0 +1,231 @@
+import { AppError } from '../domain/app-error';
+import { PEOPLE, TEXT, answerPush, createScenario, postedTexts, send, stateOf, stored } from '../testing/core-scenario';
+import { createFakePolicyEngine } from '../testing';
+
+describe('processRequest: conversation', () => {
+  it.each([
+    [TEXT.hi, 'greeted', /Hi! I'm the identity helpdesk bot/],
+    [TEXT.help, 'help shown', /Here is what I can do/],
+    [TEXT.weather, 'out of scope', /outside what I can help with/],
+    [TEXT.gibberish, 'not understood', /didn't understand/],
+  ])('answers "%s" and ends answered', async (text, summary, reply) => {
+    const deps = createScenario();
+    const id = await send(deps, PEOPLE.alice.chat, text);
+
+    const request = await stored(deps, id);
+    expect(request.state).toBe('answered');
+    expect(request.outcome?.summary).toBe(summary);
+    expect(postedTexts(deps)).toEqual([expect.stringMatching(reply)]);
+    expect(deps.chat.escalations()).toEqual([]);
+    expect(deps.idp.calls()).toEqual([]);
+  });
+
+  it('escalates to the helpdesk when the requester asks for a human', async () => {
+    const deps = createScenario();
+    const id = await send(deps, PEOPLE.alice.chat, TEXT.human);
+
+    expect(await stateOf(deps, id)).toBe('escalated');
+    expect(deps.chat.escalations()).toEqual([expect.objectContaining({ requestId: id, severity: 'info', reason: expect.stringMatching(/talk to a person/) })]);
+    expect(deps.chat.escalations()[0]?.facts.Message).toBe(TEXT.human);
+    expect(postedTexts(deps)).toEqual([expect.stringMatching(/let the helpdesk know/)]);
+  });
+
+  it('routes an action it does not run itself to the helpdesk without a push', async () => {
+    const deps = createScenario();
+    const id = await send(deps, PEOPLE.alice.chat, TEXT.addGroup);
+
+    expect(await stateOf(deps, id)).toBe('escalated');
+    expect(deps.chat.escalations()).toEqual([expect.objectContaining({ severity: 'info', reason: expect.stringMatching(/^Needs a person/) })]);
+    expect(deps.stepUp.started()).toEqual([]);
+    expect(deps.idp.writes()).toEqual([]);
+  });
+
+  it('answers a negated reset without a push or a write', async () => {
+    const deps = createScenario();
+    const id = await send(deps, PEOPLE.alice.chat, TEXT.negatedReset);
+
+    expect(await stored(deps, id)).toMatchObject({ state: 'answered', intent: 'password_reset', action: undefined });
+    expect(postedTexts(deps)).toEqual([expect.stringMatching(/I won't reset anything/)]);
+    expect(deps.stepUp.started()).toEqual([]);
+    expect(deps.idp.writes()).toEqual([]);
+  });
+
+  it('lists the requester\'s own earlier requests for "status"', async () => {
+    const deps = createScenario({ classifications: { 'status?': { intent: 'status' }, [TEXT.hi]: { intent: 'greeting' } } });
+    await send(deps, PEOPLE.bob.chat, TEXT.hi);
+    await send(deps, PEOPLE.alice.chat, TEXT.hi);
+    const id = await send(deps, PEOPLE.alice.chat, 'status?');
+
+    expect(await stateOf(deps, id)).toBe('answered');
+    const reply = postedTexts(deps).at(-1) ?? '';
+    expect(reply).toMatch(/^Your recent requests:\n• greeting — /);
+    expect(reply.split('\n')).toHaveLength(2);
+  });
+});
+
+describe('processRequest: clarification', () => {
+  it('asks with buttons when confidence is low, instead of acting', async () => {
+    const deps = createScenario();
+    const id = await send(deps, PEOPLE.alice.chat, TEXT.vague);
+
+    expect(await stateOf(deps, id)).toBe('clarifying');
+    const buttons = deps.chat.posts().at(-1)?.message.buttons ?? [];
+    expect(buttons.map((b) => b.value)).toEqual([`${id}|password_reset`, `${id}|account_unlock`, `${id}|none`]);
+    expect(buttons.every((b) => b.actionId === 'keyward.choose')).toBe(true);
+    expect(deps.stepUp.started()).toEqual([]);
+  });
+
+  it('still asks after a crash between understanding and asking (the retry has no classification)', async () => {
+    // Fix: the resumed run used to skip the confidence check and send a push for a guess.
+    const deps = createScenario();
+    deps.queue.failEnqueue(new AppError('queue.unavailable', 'redis blip', { retryable: true }), (job) => job.step === 'notify:clarify');
+    await expect(send(deps, PEOPLE.alice.chat, TEXT.vague)).rejects.toThrow('redis blip');
+    const id = deps.store.all()[0]?.id ?? '';
+    expect(await stateOf(deps, id)).toBe('understood');
+
+    await send(deps, PEOPLE.alice.chat, 'unused', 'EvUnused'); // drains the retried job too
+    expect(await stateOf(deps, id)).toBe('clarifying');
+    expect(deps.stepUp.started()).toEqual([]);
+  });
+
+  it('still answers a negated request after a crash between understanding and answering', async () => {
+    const deps = createScenario();
+    deps.queue.failEnqueue(new AppError('queue.unavailable', 'redis blip', { retryable: true }), (job) => job.step === 'notify:answer');
+    await expect(send(deps, PEOPLE.alice.chat, TEXT.negatedReset)).rejects.toThrow('redis blip');
+    const id = deps.store.all()[0]?.id ?? '';
+
+    await send(deps, PEOPLE.alice.chat, 'unused', 'EvUnused2');
+    expect(await stored(deps, id)).toMatchObject({ state: 'answered', outcome: { summary: 'negated' } });
+    expect(postedTexts(deps)[0]).toMatch(/I won't reset anything/);
+  });
+});
+
+describe('processRequest: who is asking (invariant 1)', () => {
+  it.each([
+    ['an external (Slack Connect) user', PEOPLE.external.chat, /another organisation/],
+    ['a bot', PEOPLE.bot.chat, /bot or deactivated/],
+    ['a profile without email', PEOPLE.noEmail.chat, /no verified email/],
+    ['an email no IdP user has', PEOPLE.ghost.chat, /No IdP user/],
+    ['an email two IdP users share', PEOPLE.twin.chat, /2 IdP users share/],
+  ])('refuses %s, tells the helpdesk and sends no push', async (_who, chatUserId, reason) => {
+    const deps = createScenario();
+    const id = await send(deps, chatUserId, TEXT.reset);
+
+    expect(await stateOf(deps, id)).toBe('refused');
+    expect(deps.chat.escalations()).toEqual([expect.objectContaining({ requestId: id, reason: expect.stringMatching(reason) })]);
+    expect(deps.stepUp.started()).toEqual([]);
+    expect(deps.idp.writes()).toEqual([]);
+    expect(deps.rateLimiter.hits(`push:${(await stored(deps, id)).targetIdpUserId ?? ''}`)).toBe(0);
+  });
+
+  it('never classifies a message from someone it will not serve', async () => {
+    const deps = createScenario();
+    await send(deps, PEOPLE.external.chat, TEXT.reset);
+    await send(deps, PEOPLE.bot.chat, TEXT.reset);
+    expect(deps.classifier.seen()).toEqual([]);
+  });
+
+  it('targets the requester\'s own IdP account, found by the verified email', async () => {
+    const deps = createScenario();
+    const id = await send(deps, PEOPLE.alice.chat, TEXT.reset);
+
+    expect(await stored(deps, id)).toMatchObject({ targetIdpUserId: PEOPLE.alice.idp, requester: { idpUserId: PEOPLE.alice.idp, email: PEOPLE.alice.email } });
+    expect(deps.stepUp.started().map((s) => s.userId)).toEqual([PEOPLE.alice.idp]);
+  });
+});
+
+describe('processRequest: policy and step-up', () => {
+  it('refuses a reset for an admin-role target before any push or write', async () => {
+    const deps = createScenario();
+    const id = await send(deps, PEOPLE.root.chat, TEXT.reset);
+
+    expect(await stored(deps, id)).toMatchObject({ state: 'refused', decision: { outcome: 'refuse', rule: 'privileged-target' } });
+    expect(deps.chat.escalations()).toEqual([expect.objectContaining({ severity: 'critical', reason: expect.stringMatching(/^Refused by policy/) })]);
+    expect(deps.stepUp.started()).toEqual([]);
+    expect(deps.idp.writes()).toEqual([]);
+    expect(deps.rateLimiter.hits(`push:${PEOPLE.root.idp}`)).toBe(0);
+  });
+
+  it('sends a push naming the action with the number to tap shown in the thread', async () => {
+    const deps = createScenario();
+    const id = await send(deps, PEOPLE.alice.chat, TEXT.reset);
+
+    const started = deps.stepUp.lastChallenge();
+    const number = started?.challenge.numberChallenge;
+    expect(number).toEqual(expect.any(Number));
+    // Fix: the push used to carry the action code ("password_reset") instead of its label.
+    expect(started?.context).toEqual({ requestId: id, actionLabel: 'Reset your password' });
+    const post = deps.chat.posts().at(-1)?.message;
+    expect(post?.text).toBe(`Reset your password: I sent a push to Okta Verify on your phone. Tap ${number} to approve.`);
+    expect(post?.emphasis).toBe(String(number));
+    expect(await stored(deps, id)).toMatchObject({ state: 'verifying', stepUp: { transactionId: started?.challenge.transactionId, numberChallenge: number, polls: 0 } });
+    expect(deps.queue.pending().map((j) => j.id)).toEqual([`${id}:poll:1`]);
+  });
+
+  it('refuses the 4th push within 15 minutes and raises a critical escalation (MFA fatigue)', async () => {
+    const deps = createScenario();
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i += 1) {
+      ids.push(await send(deps, PEOPLE.alice.chat, TEXT.reset));
+      deps.clock.advance(60_000);
+    }
+
+    expect(deps.stepUp.started()).toHaveLength(3);
+    expect(await stateOf(deps, ids[3] ?? '')).toBe('refused');
+    expect(deps.chat.escalations()).toEqual([expect.objectContaining({ requestId: ids[3], severity: 'critical', reason: expect.stringMatching(/Push rate limit/) })]);
+    expect(postedTexts(deps).at(-1)).toMatch(/won't send another one/);
+  });
+
+  it('allows a push again once the window has passed', async () => {
+    const deps = createScenario();
+    for (let i = 0; i < 3; i += 1) await send(deps, PEOPLE.alice.chat, TEXT.reset);
+    deps.clock.advance(15 * 60_000 + 1);
+    const id = await send(deps, PEOPLE.alice.chat, TEXT.reset);
+    expect(await stateOf(deps, id)).toBe('verifying');
+    expect(deps.stepUp.started()).toHaveLength(4);
+  });
+
+  it('refuses and escalates when the requester has no push factor', async () => {
+    const deps = createScenario();
+    deps.stepUp.setUsersWithoutFactor([PEOPLE.nofactor.idp]);
+    const id = await send(deps, PEOPLE.nofactor.chat, TEXT.reset);
+
+    expect(await stored(deps, id)).toMatchObject({ state: 'refused', outcome: { summary: 'no usable verification factor' } });
+    expect(deps.chat.escalations()).toEqual([expect.objectContaining({ severity: 'warning', reason: expect.stringMatching(/No push factor/) })]);
+    expect(postedTexts(deps)).toEqual([expect.stringMatching(/no Okta Verify on your account/)]);
+    expect(deps.idp.writes()).toEqual([]);
+  });
+
+  it('sends the push on retry when the IdP was down the first time (no request stuck in decided)', async () => {
+    // Fix: a retryable failure after `decided` left the request in `decided`, which no step resumed.
+    const deps = createScenario();
+    deps.stepUp.failNextStart(new AppError('idp.unavailable', 'okta 503', { retryable: true }));
+    await expect(send(deps, PEOPLE.alice.chat, TEXT.reset)).rejects.toThrow('okta 503');
+    const id = deps.store.all()[0]?.id ?? '';
+    expect(await stateOf(deps, id)).toBe('decided');
+
+    await send(deps, PEOPLE.bob.chat, TEXT.hi); // the drain also retries the failed job
+    expect(await stateOf(deps, id)).toBe('verifying');
+    expect(deps.stepUp.started().map((s) => s.userId)).toEqual([PEOPLE.alice.idp]);
+    await answerPush(deps, 'approved');
+    expect(await stateOf(deps, id)).toBe('succeeded');
+  });
+
+  it('re-tells the refusal after a crash between deciding and refusing', async () => {
+    const deps = createScenario();
+    deps.queue.failEnqueue(new AppError('queue.unavailable', 'redis blip', { retryable: true }), (job) => job.step === 'notify:decision');
+    await expect(send(deps, PEOPLE.root.chat, TEXT.reset)).rejects.toThrow('redis blip');
+    const id = deps.store.all()[0]?.id ?? '';
+
+    await send(deps, PEOPLE.bob.chat, TEXT.hi);
+    expect(await stateOf(deps, id)).toBe('refused');
+    expect(deps.chat.escalations()).toEqual([expect.objectContaining({ requestId: id, severity: 'critical' })]);
+    expect(deps.stepUp.started()).toEqual([]);
+  });
+
+  it('uses the confidence threshold of the loaded policy', async () => {
+    const deps = createScenario({ policy: createFakePolicyEngine({ confidenceThreshold: 0.3 }) });
+    const id = await send(deps, PEOPLE.alice.chat, TEXT.vague);
+    expect(await stateOf(deps, id)).toBe('verifying');
+  });
+});
