@@ -2,7 +2,7 @@ import type { types as slackTypes, webApi } from '@slack/bolt';
 import { CHAT_ACTIONS, isAppError } from '@keyward/core';
 import type { InboundAction } from '@keyward/core';
 import { parseSlackActionId } from './block-kit-renderer';
-import { buildErrorModal, buildSecretModal, buildWorkingModal } from './secret-modal';
+import { buildErrorModal, buildSecretModal } from './secret-modal';
 import type { SlackModalView } from './secret-modal';
 import { readBlockActionBody, readButtonAction } from './slack-event-readers';
 import type { SlackListenerDeps } from './slack-message-listener';
@@ -64,9 +64,11 @@ export async function onSlackBlockAction(args: SlackActionArgs, deps: SlackListe
 }
 
 /**
- * Opens a "working…" modal first, then asks the core for the secret and fills the modal in.
- * Order matters: the trigger_id dies 3 s after the click, and the secret is single-use, so it must not
- * be consumed before we know a modal exists to show it in.
+ * Takes the secret from the core (one DELETE … RETURNING: milliseconds) and opens the modal that shows
+ * it in the same breath, while the click's trigger_id is alive (Slack: 3 s). The secret only ever
+ * travels in `views.open` — never chat.postMessage / chat.update, never a log line.
+ * If Slack refuses the modal (expired_trigger_id), the single-use secret is gone: the user is told
+ * in the thread to ask again, which issues a fresh link and voids this one (fail closed).
  */
 async function revealSecret(
   args: SlackActionArgs,
@@ -79,22 +81,11 @@ async function revealSecret(
     log.warn({}, 'reveal click without trigger_id');
     return;
   }
-  let viewId: string | undefined;
-  let hash: string | undefined;
-  try {
-    const opened = await args.client.views.open({ trigger_id: triggerId, view: asSlackView(buildWorkingModal()) });
-    viewId = opened.view?.id;
-    hash = opened.view?.hash;
-  } catch (error) {
-    // Most likely expired_trigger_id: nothing was revealed, the user can click again.
-    log.warn({ err: errorText(error) }, 'could not open the reveal modal; secret left untouched');
-    return;
-  }
-  if (viewId === undefined) return;
-
   let view: SlackModalView;
+  let revealed = false;
   try {
     view = buildSecretModal(await deps.handlers.onRevealSecret(action));
+    revealed = true;
   } catch (error) {
     // AppError messages for secret.* are user-safe by the port's contract; anything else is not shown.
     const sentence = isAppError(error) && error.code.startsWith('secret.') ? error.message : GENERIC_REVEAL_FAILURE;
@@ -102,9 +93,23 @@ async function revealSecret(
     view = buildErrorModal(sentence);
   }
   try {
-    await args.client.views.update({ view_id: viewId, ...(hash === undefined ? {} : { hash }), view: asSlackView(view) });
+    await args.client.views.open({ trigger_id: triggerId, view: asSlackView(view) });
   } catch (error) {
-    // Never log `view`: it holds the secret.
-    log.error({ err: errorText(error) }, 'could not fill the reveal modal');
+    // Never log `view`: it may hold the secret.
+    log.error({ err: errorText(error), revealed }, 'could not open the reveal modal');
+    if (!revealed) return;
+    try {
+      await args.client.chat.postMessage({
+        channel: action.conversation.channelId,
+        thread_ts: action.conversation.threadId,
+        text: LOST_REVEAL_NOTICE,
+      });
+    } catch (postError) {
+      log.error({ err: errorText(postError) }, 'could not tell the user the reveal failed');
+    }
   }
 }
+
+/** Posted when Slack refused the modal after the single-use secret was taken. */
+export const LOST_REVEAL_NOTICE =
+  "Slack didn't let me open the window with your link in time, so it is gone for safety. Say \"reset my password\" and I'll send a new one.";

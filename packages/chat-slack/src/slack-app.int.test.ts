@@ -281,21 +281,19 @@ describe('Slack app over HTTP (real Bolt HTTPReceiver, Slack Web API fake)', () 
     expect(rec.actions).toHaveLength(0);
   });
 
-  it('reveals a secret only inside a modal: never via chat.postMessage / chat.update, never in logs', async () => {
+  it('reveals a secret only inside views.open: never via chat.postMessage / chat.update, never in logs', async () => {
     const payload = buildBlockActionsPayload({ triggerId: fake.issueTriggerId(), actionId: 'keyward.reveal_secret', value: 'secret:req-7' });
     const res = await deliverSlackRequest(url, signSlackInteraction(payload, sign()));
     expect(res.status).toBe(200);
-    const [update] = await fake.waitForCalls('views.update');
+    const [open] = await fake.waitForCalls('views.open');
     expect(rec.reveals).toHaveLength(1);
     expect(rec.reveals[0]?.value).toBe('secret:req-7');
     expect(rec.actions).toHaveLength(0);
-    const [open] = fake.callsTo('views.open');
-    // The modal is opened with the click's trigger_id before the secret is fetched.
+    // The modal is opened with the click's own trigger_id and carries the secret.
     expect(open?.body['trigger_id']).toBe(payload['trigger_id']);
     expect(open?.response['ok']).toBe(true);
-    expect(update?.response['ok']).toBe(true);
-    expect(JSON.stringify(update?.body['view'])).toContain(SECRET_LINK);
-    for (const call of fake.calls.filter((c) => c.method !== 'views.update')) {
+    expect(JSON.stringify(open?.body['view'])).toContain(SECRET_LINK);
+    for (const call of fake.calls.filter((c) => c.method !== 'views.open')) {
       expect(JSON.stringify(call.body)).not.toContain(SECRET_LINK);
     }
     expect(logger.allText()).not.toContain(SECRET_LINK);
@@ -307,8 +305,8 @@ describe('Slack app over HTTP (real Bolt HTTPReceiver, Slack Web API fake)', () 
     };
     const payload = buildBlockActionsPayload({ triggerId: fake.issueTriggerId(), actionId: 'keyward.reveal_secret', value: 'secret:req-8' });
     await deliverSlackRequest(url, signSlackInteraction(payload, sign()));
-    const [update] = await fake.waitForCalls('views.update');
-    expect(JSON.stringify(update?.body['view'])).toContain('already shown or has expired');
+    const [open] = await fake.waitForCalls('views.open');
+    expect(JSON.stringify(open?.body['view'])).toContain('already shown or has expired');
   });
 
   it('hides internal error text behind a generic sentence', async () => {
@@ -317,20 +315,20 @@ describe('Slack app over HTTP (real Bolt HTTPReceiver, Slack Web API fake)', () 
     };
     const payload = buildBlockActionsPayload({ triggerId: fake.issueTriggerId(), actionId: 'keyward.reveal_secret', value: 'secret:req-9' });
     await deliverSlackRequest(url, signSlackInteraction(payload, sign()));
-    const [update] = await fake.waitForCalls('views.update');
-    const view = JSON.stringify(update?.body['view']);
+    const [open] = await fake.waitForCalls('views.open');
+    const view = JSON.stringify(open?.body['view']);
     expect(view).not.toContain('10.0.0.7');
     expect(view).toContain("couldn't show this secret");
   });
 
-  it('does not consume the secret when the modal cannot be opened (expired trigger_id)', async () => {
+  it('tells the user in the thread, without the secret, when Slack refuses the modal (expired trigger_id)', async () => {
     fake.failNext('views.open', { kind: 'error', error: 'expired_trigger_id' });
     const payload = buildBlockActionsPayload({ triggerId: fake.issueTriggerId(), actionId: 'keyward.reveal_secret', value: 'secret:req-10' });
     expect((await deliverSlackRequest(url, signSlackInteraction(payload, sign()))).status).toBe(200);
-    await fake.waitForCalls('views.open');
-    await sentinel();
-    expect(rec.reveals).toHaveLength(0);
-    expect(fake.callsTo('views.update')).toHaveLength(0);
+    const [notice] = await fake.waitForCalls('chat.postMessage');
+    expect(String(notice?.body['text'])).toContain('reset my password');
+    for (const call of fake.calls.filter((c) => c.method !== 'views.open')) expect(JSON.stringify(call.body)).not.toContain(SECRET_LINK);
+    expect(logger.allText()).not.toContain(SECRET_LINK);
   });
 });
 

@@ -1,1 +1,2 @@
-export {};
+export * from './okta';
+export * from './slack';

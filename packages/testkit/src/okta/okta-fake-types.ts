@@ -1,0 +1,102 @@
+/** Seed and inspection types of the Okta Management API fake. Wire JSON is built in okta-wire-format.ts. */
+
+export type OktaUserStatus =
+  | 'ACTIVE'
+  | 'DEPROVISIONED'
+  | 'LOCKED_OUT'
+  | 'PASSWORD_EXPIRED'
+  | 'PROVISIONED'
+  | 'RECOVERY'
+  | 'STAGED'
+  | 'SUSPENDED';
+
+/** The Okta standard admin role types (spec: components.schemas.RoleType, standard subset). */
+export type OktaStandardRoleType =
+  | 'API_ACCESS_MANAGEMENT_ADMIN'
+  | 'APP_ADMIN'
+  | 'GROUP_MEMBERSHIP_ADMIN'
+  | 'HELP_DESK_ADMIN'
+  | 'MOBILE_ADMIN'
+  | 'ORG_ADMIN'
+  | 'READ_ONLY_ADMIN'
+  | 'REPORT_ADMIN'
+  | 'SUPER_ADMIN'
+  | 'USER_ADMIN';
+
+export interface SeedFactor {
+  id?: string;
+  factorType: 'push' | 'sms' | 'email' | 'token:software:totp' | 'question';
+  status?: 'ACTIVE' | 'PENDING_ACTIVATION' | 'INACTIVE';
+  /** Device name for push, E.164 phone number for sms (the spec's pattern), address for email. */
+  label?: string;
+}
+
+export interface SeedUser {
+  id?: string;
+  login: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  status?: OktaUserStatus;
+  /** Extra profile attributes (title, department, employeeType…), strings only. */
+  profile?: Record<string, string>;
+  /** Group ids or names (a name is resolved against the seeded groups). */
+  groups?: string[];
+  roles?: OktaStandardRoleType[];
+  factors?: SeedFactor[];
+  /** Number of live IdP sessions; `DELETE …/sessions` sets it to 0. Default 1. */
+  sessions?: number;
+}
+
+export interface SeedGroup {
+  id?: string;
+  name: string;
+  description?: string;
+  /** Okta's own "Everyone" group is BUILT_IN; others are OKTA_GROUP. */
+  type?: 'OKTA_GROUP' | 'BUILT_IN' | 'APP_GROUP';
+}
+
+export interface OktaSeed {
+  groups?: SeedGroup[];
+  users?: SeedUser[];
+}
+
+export type PushResult = 'WAITING' | 'SUCCESS' | 'REJECTED' | 'TIMEOUT';
+
+/** What the simulated phone shows: Okta never learns which action the push confirms, so no label here. */
+export interface PendingPush {
+  transactionId: string;
+  userId: string;
+  factorId: string;
+  /** Present when the challenge was sent with `useNumberMatchingChallenge: true`. */
+  correctAnswer?: number;
+  /** Three numbers as Okta Verify shows them (the correct one among them), when number matching is on. */
+  choices?: number[];
+  createdAt: string;
+  expiresAt: string;
+  userAgent?: string;
+}
+
+export type FaultKind = 'rate_limit' | 'server_error' | 'hang' | 'reset';
+
+export interface FaultSpec {
+  /** Operation id from the Okta spec (`unlockUser`, `listUserGroups`…) or `*` for every API call. */
+  operation: string;
+  kind: FaultKind;
+  /** How many matching calls fail; default 1. */
+  times?: number;
+  /** For `rate_limit`: seconds until X-Rate-Limit-Reset; default 30. */
+  resetInSeconds?: number;
+}
+
+export interface LoggedRequest {
+  method: string;
+  /** Path with query string, as received. */
+  path: string;
+  /** Spec operation id, `token`, `control` for /__control, `unknown` when no route matched. */
+  operation: string;
+  /** 0 when no response was sent (a `hang` or `reset` fault). */
+  status: number;
+  requestId: string;
+  at: string;
+}
