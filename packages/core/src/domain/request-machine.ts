@@ -97,6 +97,8 @@ export function transition(request: ServiceRequest, event: RequestEvent, now: Da
       next.evidence = c.evidence;
       next.classifier = c.classifier;
       next.params.compromiseSuspected = c.compromiseSuspected || undefined;
+      next.params.negatedTopic = c.negated ? (c.slots.topic ?? c.intent) : undefined;
+      next.params.namedTarget = c.slots.target;
       break;
     }
     case 'decided':

@@ -88,7 +88,13 @@ export interface ServiceRequest {
   confidence?: number;
   evidence?: string[];
   classifier?: { name: string; version: string; model?: string };
-  params: { compromiseSuspected?: boolean };
+  params: {
+    compromiseSuspected?: boolean;
+    /** The action the user said they do NOT want ("I don't need a reset"): answered, never run. */
+    negatedTopic?: string;
+    /** Someone other than the requester named as the target ("reset Bob's password"): refused. */
+    namedTarget?: string;
+  };
   /** The message as typed. Kept so a crashed worker can resume; never copied into the audit log. */
   text: string;
   decision?: Decision;

@@ -63,6 +63,41 @@ describe('processRequest: conversation', () => {
   });
 });
 
+describe('processRequest: self-service acts only on the requester', () => {
+  it.each([
+    ["reset Bob's password", { intent: 'password_reset' as const, slots: { target: 'Bob' } }],
+    ['please unlock bob@example.com', { intent: 'account_unlock' as const }],
+  ])('refuses "%s" and escalates before any push or write', async (text, classification) => {
+    const deps = createScenario();
+    deps.classifier.set(text, classification);
+    const id = await send(deps, PEOPLE.alice.chat, text);
+
+    expect(await stored(deps, id)).toMatchObject({ state: 'refused', decision: { rule: 'self-service-target-only' } });
+    expect(postedTexts(deps)).toEqual([expect.stringMatching(/passed it to the helpdesk/)]);
+    expect(deps.chat.escalations()).toEqual([expect.objectContaining({ requestId: id })]);
+    expect(deps.stepUp.started()).toEqual([]);
+    expect(deps.idp.writes()).toEqual([]);
+  });
+
+  it('accepts the requester naming their own email address', async () => {
+    const deps = createScenario();
+    const text = 'please unlock alice@example.com';
+    deps.classifier.set(text, { intent: 'account_unlock' });
+    const id = await send(deps, PEOPLE.alice.chat, text);
+    expect(await stateOf(deps, id)).toBe('verifying');
+  });
+
+  it('answers a negated action carried as a topic (classifier returns help + topic) without a push', async () => {
+    const deps = createScenario();
+    const text = "I don't need a reset, just tell me how to change it myself";
+    deps.classifier.set(text, { intent: 'help', negated: true, slots: { topic: 'password_reset' } });
+    const id = await send(deps, PEOPLE.alice.chat, text);
+    expect(await stateOf(deps, id)).toBe('answered');
+    expect(postedTexts(deps)).toEqual([expect.stringMatching(/change your password yourself/)]);
+    expect(deps.stepUp.started()).toEqual([]);
+  });
+});
+
 describe('processRequest: clarification', () => {
   it('asks with buttons when confidence is low, instead of acting', async () => {
     const deps = createScenario();

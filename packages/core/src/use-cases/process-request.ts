@@ -1,5 +1,5 @@
 import { AppError, isAppError } from '../domain/app-error';
-import type { Classification } from '../domain/intent';
+import type { Classification, IntentName } from '../domain/intent';
 import { ACTION_LABELS, isActionKind, isSelfServiceAction } from '../domain/intent';
 import type { ServiceRequest } from '../domain/request';
 import type { OutboundMessage } from '../domain/chat';
@@ -57,8 +57,9 @@ async function route(deps: CoreDeps, request: ServiceRequest, classification: Cl
   // Read negation and confidence from the persisted request when this run has no classification (a
   // retry after a crash): a resumed request must neither act on "I don't need a reset" nor skip the
   // clarification a low-confidence reading needs. A clarified choice is persisted with confidence 1.
-  const negated = classification?.negated ?? (isActionKind(intent) && request.action === undefined);
-  if (negated && isActionKind(intent)) return answer(deps, request, replies.negated(intent), 'negated');
+  const negated = classification?.negated ?? (request.params.negatedTopic !== undefined || (isActionKind(intent) && request.action === undefined));
+  const topic = request.params.negatedTopic ?? intent;
+  if (negated) return answer(deps, request, replies.negated(isActionKind(topic as IntentName) ? (topic as IntentName) : intent), 'negated');
 
   const threshold = deps.policy.confidenceThreshold;
   const confidence = classification?.confidence ?? request.confidence ?? 1;

@@ -45,7 +45,21 @@ export async function gatherPolicyFacts(deps: Pick<CoreDeps, 'idp'>, request: Se
     target,
     targetAdminRoles,
     targetGroups,
-    selfService: target.id === requester.id,
+    // Self-service means the requester acts on themself and named no one else: "reset Bob's password"
+    // or an address other than their own in the text is refused, never silently turned into "me".
+    selfService: target.id === requester.id && namedOtherTarget(request) === undefined,
     compromiseSuspected: request.params.compromiseSuspected === true,
   };
+}
+
+const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu;
+
+/** Someone other than the requester that the message names as the target, if any. */
+export function namedOtherTarget(request: ServiceRequest): string | undefined {
+  if (request.params.namedTarget) return request.params.namedTarget;
+  const own = request.requester.email?.normalize('NFKC').toLowerCase();
+  for (const match of request.text.normalize('NFKC').matchAll(EMAIL)) {
+    if (match[0].toLowerCase() !== own) return match[0];
+  }
+  return undefined;
 }
