@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'data/**', '**/dist/**', 'apps/keyward/bin/**', 'packages/chat-console/public/**', '**/*.js', '**/*.mjs'] },
+  { ignores: ['**/node_modules/**', 'data/**', '**/dist/**', 'apps/keyward/bin/**', 'packages/chat-console/public/**', '**/*.js', '**/*.mjs', 'scripts/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
