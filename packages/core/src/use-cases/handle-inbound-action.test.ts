@@ -21,7 +21,7 @@ describe('onInboundAction: clarification buttons', () => {
     expect(await stored(deps, id)).toMatchObject({ state: 'verifying', intent: 'account_unlock', action: 'account_unlock', confidence: 1 });
     expect(deps.stepUp.started()).toHaveLength(1);
     expect(deps.audit.forRequest(id).filter((r) => r.type === 'chat.button_clicked').map((r) => r.details)).toEqual([
-      { actionId: 'keyward.choose', choice: 'account_unlock', by: PEOPLE.alice.chat, accepted: true },
+      { actionId: 'keyward.choose', choice: 'account_unlock', by: PEOPLE.alice.chat, accepted: true, replay: false },
     ]);
   });
 
@@ -35,7 +35,7 @@ describe('onInboundAction: clarification buttons', () => {
     expect(deps.stepUp.started()).toEqual([]);
     expect(deps.queue.jobsNamed('request.process').map((j) => j.step)).toEqual(['process']);
     const clicks = deps.audit.forRequest(id).filter((r) => r.type === 'chat.button_clicked');
-    expect(clicks.map((r) => r.details)).toEqual([{ actionId: 'keyward.choose', choice: 'password_reset', by: PEOPLE.bob.chat, accepted: false }]);
+    expect(clicks.map((r) => r.details)).toEqual([{ actionId: 'keyward.choose', choice: 'password_reset', by: PEOPLE.bob.chat, accepted: false, replay: false }]);
   });
 
   it('accepts only the first of two clicks', async () => {
@@ -47,6 +47,29 @@ describe('onInboundAction: clarification buttons', () => {
     expect(await stored(deps, id)).toMatchObject({ state: 'answered', intent: 'unknown' });
     expect(deps.stepUp.started()).toEqual([]);
     expect(deps.audit.forRequest(id).filter((r) => r.type === 'chat.button_clicked').map((r) => r.details?.accepted)).toEqual([true, false]);
+  });
+
+  it('ignores a replayed click (same event id) and audits it as a replay (F18)', async () => {
+    const deps = createScenario();
+    const id = await send(deps, PEOPLE.alice.chat, TEXT.vague);
+    const replayed = inboundAction(PEOPLE.bob.chat, 'keyward.choose', `${id}|none`);
+    await onInboundAction(deps, replayed);
+    const captured = { ...inboundAction(PEOPLE.alice.chat, 'keyward.choose', `${id}|account_unlock`), eventId: replayed.eventId };
+    await onInboundAction(deps, captured);
+
+    expect(await stateOf(deps, id)).toBe('clarifying');
+    expect(deps.audit.forRequest(id).filter((r) => r.type === 'chat.button_clicked').map((r) => r.details?.replay)).toEqual([false, true]);
+  });
+
+  it('keeps a named third party after a clarification, so the choice is still refused', async () => {
+    const deps = createScenario();
+    const text = "reset bob's password maybe";
+    deps.classifier.set(text, { intent: 'password_reset', confidence: 0.4, slots: { target: 'bob' } });
+    const id = await send(deps, PEOPLE.alice.chat, text);
+    await click(deps, PEOPLE.alice.chat, `${id}|password_reset`);
+
+    expect(await stored(deps, id)).toMatchObject({ state: 'refused', decision: { rule: 'self-service-target-only' } });
+    expect(deps.stepUp.started()).toEqual([]);
   });
 
   it('treats a forged choice as unknown rather than trusting it', async () => {

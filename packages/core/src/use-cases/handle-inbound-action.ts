@@ -15,8 +15,10 @@ export async function onInboundAction(deps: Deps, action: InboundAction): Promis
   const [requestId, choice] = action.value.split('|');
   const request = requestId ? await deps.store.get(requestId) : undefined;
   if (!request) return;
-  const valid = action.chatUserId === request.requester.chatUserId && request.state === 'clarifying';
-  await recordAudit(deps, request, 'chat.button_clicked', { details: { actionId: action.actionId, choice, by: action.chatUserId, accepted: valid } });
+  // A replayed click (same platform event id, F18) is recorded and changes nothing.
+  const firstDelivery = await deps.store.claimInboundEvent(action.eventId, deps.clock.now());
+  const valid = firstDelivery && action.chatUserId === request.requester.chatUserId && request.state === 'clarifying';
+  await recordAudit(deps, request, 'chat.button_clicked', { details: { actionId: action.actionId, choice, by: action.chatUserId, accepted: valid, replay: !firstDelivery } });
   if (!valid) return;
   const intent: IntentName = choice && (ALL_INTENTS as readonly string[]).includes(choice) ? (choice as IntentName) : 'unknown';
   await applyEvent(deps, request, {
@@ -25,7 +27,9 @@ export async function onInboundAction(deps: Deps, action: InboundAction): Promis
       intent,
       confidence: 1,
       alternatives: [],
-      slots: {},
+      // A person the first message named stays named: choosing "reset your password" after
+      // "reset Bob's password?" must still be refused, not turned into a reset of the clicker.
+      slots: request.params.namedTarget ? { target: request.params.namedTarget } : {},
       evidence: ['chosen by the requester from the clarification buttons'],
       compromiseSuspected: request.params.compromiseSuspected === true,
       negated: false,
