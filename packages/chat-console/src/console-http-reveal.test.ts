@@ -48,7 +48,7 @@ describe('console http handler: reveal', () => {
       expect(history).not.toContain('7f3a-very-secret-token');
       expect(sse.raw()).not.toContain('7f3a-very-secret-token');
       expect(JSON.stringify(h.surface.history('dm-alice'))).not.toContain('7f3a-very-secret-token');
-      expect(h.logger.lines.join('\n')).not.toContain('7f3a-very-secret-token');
+      expect(h.logger.allText()).not.toContain('7f3a-very-secret-token');
     } finally {
       sse.close();
     }

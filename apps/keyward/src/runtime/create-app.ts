@@ -154,6 +154,9 @@ export async function startKeyward(config: KeywardConfig, options: { role: Role;
         });
       }
       let consoleHandler: ConsoleHttpHandler | undefined;
+      if (consoleSurface && !sandbox) {
+        logger.warn({}, 'The console runs only with the sandbox directory (no OKTA_* variables). With a real IdP, configure Slack to talk to the bot.');
+      }
       if (consoleSurface && sandbox) {
         consoleHandler = createConsoleHttpHandler({ surface: consoleSurface, handlers, phone: sandboxPhone(sandbox), audit, logger, now: () => systemClock.now() });
         const handler = consoleHandler;

@@ -11,7 +11,7 @@ import { CONSOLE_BIND_HOST } from '../loopback';
 import { createDemoBot } from './demo-bot';
 import { createDemoDirectory } from './demo-directory';
 import { createFakePhoneSimulator } from './fake-phone-simulator';
-import { createMemoryAuditLog } from './memory-audit-log';
+import { createMemoryAuditLog } from '@keyward/core/testing';
 
 export interface ConsolePreview {
   url: string;

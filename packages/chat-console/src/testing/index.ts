@@ -1,7 +1,6 @@
 export { createDemoDirectory, DEMO_PEOPLE } from './demo-directory';
 export { createFakePhoneSimulator } from './fake-phone-simulator';
 export type { FakePhoneSimulator, PushOutcome } from './fake-phone-simulator';
-export { createMemoryAuditLog } from './memory-audit-log';
 export { createRecordingHandlers } from './recording-handlers';
 export type { RecordingHandlers } from './recording-handlers';
 export { createDemoBot } from './demo-bot';
@@ -9,5 +8,6 @@ export type { DemoBotDeps } from './demo-bot';
 export { startConsolePreview } from './console-preview';
 export { openSseReader } from './sse-reader';
 export type { SseMessage, SseReader } from './sse-reader';
-export { createRecordingLogger } from './recording-logger';
-export type { RecordingLogger } from './recording-logger';
+// The port fakes are core's; re-exported so console tests and the preview import one place.
+export { createMemoryAuditLog, createRecordingLogger } from '@keyward/core/testing';
+export type { RecordingLogger } from '@keyward/core/testing';
