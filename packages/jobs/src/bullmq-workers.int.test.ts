@@ -34,7 +34,7 @@ describe('BullMQ queue and workers (real Redis)', () => {
   const queue = createBullActionQueue({ connection, prefix });
   const calls: { name: JobName; requestId: string; attemptsMade: number }[] = [];
   const gaveUp: { name: JobName; code: string }[] = [];
-  let failNext: Record<string, AppError | undefined> = {};
+  const failNext: Record<string, AppError | undefined> = {};
   const handler = (name: JobName): JobHandler => async (payload, ctx) => {
     calls.push({ name, requestId: payload.requestId, attemptsMade: ctx.attemptsMade });
     const error = failNext[payload.requestId];
