@@ -10,7 +10,9 @@ const NOTES: Record<string, string> = {
   carol: 'Holds an Okta admin role (the bot must refuse)',
   dave: 'No Okta Verify push factor',
   erin: 'In the privileged "Okta Administrators" group',
-  frank: "Alice's manager",
+  frank: 'Manager of Alice, Bob, Dave, Erin and Grace (approves their requests)',
+  grace: 'HR; owner of the Figma app (approves Figma access)',
+  hank: 'Helpdesk admin (approves sign-in exceptions; has an admin role)',
 };
 
 /**

@@ -25,7 +25,7 @@ export type RequestEvent =
   | { type: 'failed'; errorCode: string; summary: string }
   | { type: 'cancelled'; by: string }
   | { type: 'expired' }
-  | { type: 'approval_requested'; approvals: Approval[] }
+  | { type: 'approval_requested'; approvals: Approval[]; decision?: Decision }
   | { type: 'approval_updated'; approval: Approval }
   | { type: 'approved' }
   | { type: 'denied'; by: string; note?: string }
@@ -126,6 +126,8 @@ export function transition(request: ServiceRequest, event: RequestEvent, now: Da
       next.params.compromiseSuspected = c.compromiseSuspected || undefined;
       next.params.negatedTopic = c.negated ? (c.slots.topic ?? c.intent) : undefined;
       next.params.namedTarget = c.slots.target;
+      // A clarification answer keeps the resource named earlier unless it names a new one.
+      next.params.resourceName = c.slots.group ?? c.slots.app ?? request.params.resourceName;
       break;
     }
     case 'decided':
@@ -169,6 +171,8 @@ export function transition(request: ServiceRequest, event: RequestEvent, now: Da
       break;
     case 'approval_requested':
       next.approvals = event.approvals.map((a) => ({ ...a }));
+      // The attestation path (MFA reset, no usable factor) replaces the push decision.
+      if (event.decision) next.decision = event.decision;
       break;
     case 'approval_updated': {
       const index = next.approvals.findIndex((a) => a.id === event.approval.id);

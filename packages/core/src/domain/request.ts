@@ -1,5 +1,5 @@
 import type { ActionKind, IntentName } from './intent';
-import type { ConversationRef, PostedMessage } from './chat';
+import type { ConversationRef, Escalation, PostedMessage } from './chat';
 
 export const REQUEST_STATES = [
   'received',
@@ -66,6 +66,8 @@ export interface HelpdeskCase {
   assignee?: { chatUserId: string; displayName?: string };
   note?: string;
   card?: PostedMessage;
+  /** The escalation as first posted, to re-render the card when the case changes. */
+  escalation?: Escalation;
   history: { at: string; by: string; action: string; note?: string }[];
 }
 

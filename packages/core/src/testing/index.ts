@@ -15,7 +15,7 @@ export type { MemoryVault } from './memory-vault';
 export { createMemoryRateLimiter } from './memory-rate-limiter';
 export type { MemoryRateLimiter } from './memory-rate-limiter';
 export { createFakeIdentityProvider } from './fake-identity-provider';
-export type { FakeIdentityProvider, FakeIdentityProviderOptions, FakeIdpUser, IdpOperation, IdpWriteOperation, IdpWriteRecord } from './fake-identity-provider';
+export type { FakeIdentityProvider, FakeIdentityProviderOptions, FakeIdpUser, IdpOperation, IdpWriteOperation, IdpWriteRecord, FakeIdpApp } from './fake-identity-provider';
 export { createFakeStepUp } from './fake-step-up';
 export type { FakeStepUp, FakeStepUpOptions, StartedChallenge } from './fake-step-up';
 export { createRecordingChatSurface } from './recording-chat-surface';

@@ -30,9 +30,10 @@ describe('processRequest: conversation', () => {
     expect(postedTexts(deps)).toEqual([expect.stringMatching(/let the helpdesk know/)]);
   });
 
-  it('routes an action it does not run itself to the helpdesk without a push', async () => {
+  it('routes an action the policy leaves to people to the helpdesk without a push', async () => {
     const deps = createScenario();
-    const id = await send(deps, PEOPLE.alice.chat, TEXT.addGroup);
+    deps.classifier.set('let me sign in from abroad', { intent: 'conditional_access_change' });
+    const id = await send(deps, PEOPLE.alice.chat, 'let me sign in from abroad');
 
     expect(await stateOf(deps, id)).toBe('escalated');
     expect(deps.chat.escalations()).toEqual([expect.objectContaining({ severity: 'info', reason: expect.stringMatching(/^Needs a person/) })]);
