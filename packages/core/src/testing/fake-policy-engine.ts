@@ -88,6 +88,8 @@ export function createFakePolicyEngine(options: FakePolicyOptions = {}): FakePol
         userMessage: "I can't do this myself. I've passed it to the helpdesk.",
       });
       if (!facts.selfService || facts.requester.id !== facts.target.id) return refuse('self-service-target-only', 'target is not the requester');
+      // Like the default policy: privileged access is never granted by the bot, whatever else is configured.
+      if (facts.action === 'privileged_access_request' && !escalate.has(facts.action)) return refuse('action-refused:privileged_access_request', 'privileged access is never self-service');
       const privileged =
         facts.targetAdminRoles.length > 0 ||
         facts.targetGroups.some((g) => privilegedGroups.has(normalizeName(g.name))) ||
