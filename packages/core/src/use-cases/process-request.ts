@@ -6,7 +6,9 @@ import type { ServiceRequest } from '../domain/request';
 import type { OutboundMessage } from '../domain/chat';
 import type { CoreDeps } from './core-deps';
 import { notifyHelpdesk, notifyRequester, requestFacts } from './notify';
-import { replies } from './replies';
+import { intentLabel, replies } from './replies';
+import { guessNonEnglish, splitIntents } from './conversation-guards';
+import { helpFor } from './help-for';
 import { applyEvent } from './request-journal';
 import { gatherPolicyFacts, resolveRequester } from './resolve-requester';
 import { grantDays, parseDurationDays, resolveResource } from './resolve-resource';
@@ -39,9 +41,26 @@ export async function processRequest(deps: CoreDeps, requestId: string, options:
       return;
     }
     request = { ...request, requester: { ...request.requester, email: identity.email, displayName: identity.displayName } };
-    const classification = await deps.classifier.classify(request.text);
+    let classification = await deps.classifier.classify(request.text);
     log.info({ intent: classification.intent, confidence: classification.confidence, negated: classification.negated }, 'classified');
+    const several = await splitIntents(deps.classifier, request.text, deps.policy.confidenceThreshold);
+    if (several.privileged && classification.intent !== 'privileged_access_request') {
+      // One disallowed request taints the whole message: refuse all of it (the policy decides).
+      classification = { ...classification, intent: 'privileged_access_request', negated: false, evidence: [...classification.evidence, 'multi-intent: a clause asks for privileged access'] };
+    }
     request = await applyEvent(deps, request, { type: 'understood', classification });
+    if (!several.privileged && several.actions.length >= 2) {
+      const id = request.id;
+      await notifyRequester(deps, request, 'several', {
+        text: "I can do one thing at a time so each gets its own checks. Which should I start with? (Send the other one as a new message afterwards.)",
+        buttons: [
+          ...several.actions.slice(0, 3).map((intent) => ({ actionId: CHAT_ACTIONS.choose, value: `${id}|${intent}`, label: intentLabel(intent) })),
+          { actionId: CHAT_ACTIONS.choose, value: `${id}|none`, label: 'Neither' },
+        ],
+      });
+      await applyEvent(deps, request, { type: 'clarification_asked' });
+      return;
+    }
     await route(deps, request, classification);
     return;
   }
@@ -81,11 +100,25 @@ async function route(deps: CoreDeps, request: ServiceRequest, classification: Cl
     case 'greeting':
       return answer(deps, request, replies.greeting(), 'greeted');
     case 'help':
-      return answer(deps, request, replies.help(), 'help shown');
+      return answer(deps, request, await helpFor(deps, request), 'help shown');
     case 'out_of_scope':
       return answer(deps, request, replies.outOfScope(), 'out of scope');
-    case 'unknown':
+    case 'unknown': {
+      const language = guessNonEnglish(request.text);
+      if (language) {
+        // A clarification, so the "talk to a person" button can continue this same request.
+        await notifyRequester(deps, request, 'not-english', {
+          text: `Sorry, I can only work in English for now${language === 'another language' ? '' : ` (your message looks like ${language})`}. You can write to me in English, or I can pass you to a person at the helpdesk.`,
+          buttons: [
+            { actionId: CHAT_ACTIONS.choose, value: `${request.id}|human_agent`, label: 'Talk to a person' },
+            { actionId: CHAT_ACTIONS.choose, value: `${request.id}|none`, label: 'No thanks' },
+          ],
+        });
+        await applyEvent(deps, request, { type: 'clarification_asked' });
+        return;
+      }
       return answer(deps, request, replies.unknown(), 'not understood');
+    }
     case 'status': {
       const mine = (await deps.store.listByRequester(request.requester.chatUserId, { limit: 6 })).filter((r) => r.id !== request.id).slice(0, 5);
       return answer(deps, request, replies.status(mine), 'status shown');
