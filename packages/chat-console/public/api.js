@@ -44,9 +44,18 @@ export const api = {
   answerPhone: (chatUserId, transactionId, choice) =>
     call('/console/api/phone/answer', { method: 'POST', body: { chatUserId, transactionId, choice } }),
   send: (chatUserId, text) => call('/console/api/messages', { method: 'POST', body: { chatUserId, text } }),
-  click: (chatUserId, message, button) =>
+  // `carrier` is the message or case card that showed the button; `channelId` is the DM or 'helpdesk'.
+  click: (chatUserId, carrier, button, { channelId, note } = {}) =>
     call('/console/api/actions', {
       method: 'POST',
-      body: { chatUserId, actionId: button.actionId, value: button.value, messageId: message.id, threadId: message.threadId },
+      body: {
+        chatUserId,
+        actionId: button.actionId,
+        value: button.value,
+        messageId: carrier.id,
+        threadId: carrier.threadId,
+        ...(channelId ? { channelId } : {}),
+        ...(note ? { note } : {}),
+      },
     }),
 };

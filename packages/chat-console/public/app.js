@@ -3,12 +3,15 @@ import { createAuditView } from './audit-view.js';
 import { createChatView } from './chat-view.js';
 import { h, initials } from './dom.js';
 import { createHelpdeskView } from './helpdesk-view.js';
+import { needsNote, openNoteForm } from './note-form.js';
 import { createPhoneView } from './phone-view.js';
 import { showReveal } from './reveal-panel.js';
 import { toast } from './toasts.js';
 
 const $ = (testid) => document.querySelector(`[data-testid="${testid}"]`);
 const SUGGESTIONS = ['I forgot my password', "I'm locked out of my account", 'Can you reset my password please?'];
+const HELPDESK = 'helpdesk';
+const ROLE_LABEL = { manager: 'Manager', app_owner: 'App owner', helpdesk: 'Helpdesk' };
 const PHONE_POLL_MS = 1000;
 
 const state = {
@@ -18,9 +21,15 @@ const state = {
   sending: false,
 };
 
-const chat = createChatView({ list: $('message-list'), onButton: clickButton });
+const chat = createChatView({
+  list: $('message-list'),
+  onButton: (message, button, node) => act({ channelId: `dm-${state.person?.chatUserId}`, carrier: message, button, node }),
+});
 const phone = createPhoneView({ owner: $('phone-owner'), body: $('phone-body'), onAnswer: answerPhone });
-const helpdesk = createHelpdeskView({ list: $('escalation-list') });
+const helpdesk = createHelpdeskView({
+  list: $('escalation-list'),
+  onButton: (escalation, button, node) => act({ channelId: HELPDESK, carrier: { id: escalation.id, threadId: escalation.id }, button, node }),
+});
 const audit = createAuditView({ list: $('audit-list') });
 
 // ---- people ---------------------------------------------------------------------------------------
@@ -47,7 +56,10 @@ function renderPeople() {
             h('span', { class: 'avatar', 'aria-hidden': 'true', text: initials(person.displayName) }),
             h('span', { class: 'person-text' }, [
               h('span', { class: 'person-name', text: person.displayName }),
-              h('span', { class: 'person-note', text: person.note }),
+              h('span', { class: 'person-note' }, [
+                ROLE_LABEL[person.role] ? h('span', { class: `role-tag role-tag--${person.role}`, testid: 'person-role', text: ROLE_LABEL[person.role] }) : null,
+                person.note,
+              ]),
             ]),
             unread > 0 ? h('span', { class: 'unread', testid: 'unread-badge', text: String(unread) }) : null,
           ],
@@ -65,6 +77,10 @@ async function selectPerson(chatUserId) {
   if (location.hash !== `#${person.chatUserId}`) history.replaceState(null, '', `#${encodeURIComponent(person.chatUserId)}`);
   renderPeople();
   $('chat-subtitle').textContent = `${person.displayName} ↔ Keyward`;
+  $('helpdesk-acting-as').textContent =
+    person.role === 'helpdesk'
+      ? `You work cases as ${person.displayName}.`
+      : `Case buttons act as ${person.displayName}, who is not a helpdesk agent. Pick one to work cases.`;
   phone.reset();
   phone.setOwner(person.email);
   chat.reset(person, []);
@@ -117,12 +133,35 @@ function syncComposer() {
   input.style.height = `${Math.min(input.scrollHeight, 160)}px`;
 }
 
-async function clickButton(message, button, node) {
+/**
+ * A click on a button in the current DM or on a helpdesk case card, sent as the current persona.
+ * NOTE_ACTIONS (resolve, reject, deny) first open an inline note form under the buttons.
+ */
+function act({ channelId, carrier, button, node }) {
   const person = state.person;
   if (!person) return;
+  if (needsNote(button.actionId)) {
+    openNoteForm({
+      anchor: node.closest('.msg-buttons') ?? node,
+      button,
+      onSubmit: async (note) => {
+        try {
+          await api.click(person.chatUserId, carrier, button, { channelId, note });
+        } catch (error) {
+          toast(error.message);
+          throw error;
+        }
+      },
+    });
+    return;
+  }
+  return sendClick(person, channelId, carrier, button, node);
+}
+
+async function sendClick(person, channelId, carrier, button, node) {
   node.disabled = true;
   try {
-    const result = await api.click(person.chatUserId, message, button);
+    const result = await api.click(person.chatUserId, carrier, button, { channelId });
     // The secret arrives in this answer only; it is handed to the modal and not kept anywhere else.
     if (result?.reveal) showReveal(result.reveal);
   } catch (error) {
@@ -159,14 +198,16 @@ async function answerPhone(transactionId, choice) {
 
 // ---- live events ----------------------------------------------------------------------------------
 
-function onChatEvent(message) {
+function onChatEvent(message, { isNew }) {
   if (message.channelId === `dm-${state.person?.chatUserId}`) {
     chat.upsert(message);
     if (message.author === 'bot') refreshPhone();
     return;
   }
+  // A new bot message in someone else's DM (an approval card for Frank, a reply to Alice) shows as a
+  // badge on that person; edits of cards already counted do not add to it.
   const owner = message.channelId.startsWith('dm-') ? message.channelId.slice(3) : null;
-  if (owner && message.author === 'bot') {
+  if (owner && isNew && message.author === 'bot') {
     state.unread.set(owner, (state.unread.get(owner) ?? 0) + 1);
     renderPeople();
   }
@@ -202,9 +243,10 @@ function connect() {
       console.error('console event', error);
     }
   };
-  source.addEventListener('message', parse((event) => onChatEvent(event.message)));
-  source.addEventListener('update', parse((event) => onChatEvent(event.message)));
-  source.addEventListener('escalation', parse((event) => helpdesk.add(event.escalation)));
+  source.addEventListener('message', parse((event) => onChatEvent(event.message, { isNew: true })));
+  source.addEventListener('update', parse((event) => onChatEvent(event.message, { isNew: false })));
+  source.addEventListener('escalation', parse((event) => helpdesk.upsert(event.escalation)));
+  source.addEventListener('escalation_update', parse((event) => helpdesk.upsert(event.escalation)));
   source.addEventListener('audit', parse((event) => audit.add(event.records)));
 }
 

@@ -13,7 +13,7 @@ export function createPhoneView({ owner, body, onAnswer }) {
     return h('div', { class: 'phone-idle', testid: 'phone-idle' }, [
       h('img', { class: 'phone-idle-mark', src: '/console/assets/lock.svg', alt: '', width: 48, height: 48 }),
       h('p', { class: 'phone-idle-title', text: 'No pending requests' }),
-      h('p', { class: 'phone-idle-hint', text: 'When Keyward asks you to confirm a reset, the push appears here.' }),
+      h('p', { class: 'phone-idle-hint', text: 'When Keyward asks you to confirm it’s you, the push appears here.' }),
     ]);
   }
 
@@ -25,8 +25,10 @@ export function createPhoneView({ owner, body, onAnswer }) {
     };
     return h('div', { class: 'push', testid: 'phone-push', dataset: { transactionId: push.transactionId } }, [
       h('p', { class: 'push-kicker', text: 'Keyward · Identity check' }),
-      h('h3', { class: 'push-title', text: 'Reset your password?' }),
-      h('p', { class: 'push-text', text: 'Tap the number shown in your chat with Keyward.' }),
+      // Pushes carry no action (the phone API does not say what is being confirmed), and the same
+      // card serves resets, unlocks and sign-outs: so it asks what Okta Verify asks, not "reset?".
+      h('h3', { class: 'push-title', text: 'Is this you?' }),
+      h('p', { class: 'push-text', text: 'Keyward is confirming a request. Tap the number shown in your chat with Keyward.' }),
       h(
         'div',
         { class: 'push-choices', role: 'group', 'aria-label': 'Number choices' },

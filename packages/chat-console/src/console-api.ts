@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { CHAT_ACTIONS } from '@keyward/core';
-import type { AuditLog, ChatActionId, InboundAction, InboundHandlers, InboundMessage, Logger } from '@keyward/core';
+import { CHAT_ACTIONS, NOTE_ACTIONS } from '@keyward/core';
+import type { AuditLog, ChatActionId, ChatButton, InboundAction, InboundHandlers, InboundMessage, Logger } from '@keyward/core';
 import type { ConsolePerson } from './console-directory';
 import type { AuditFeed } from './audit-feed';
-import { dmChannelId } from './console-surface';
+import { dmChannelId, HELPDESK_CHANNEL_ID } from './console-surface';
 import type { ConsoleSurface } from './console-surface';
 import { optionalCount, optionalString, requireQueryString, requireString } from './http-body';
 import type { JsonObject } from './http-body';
@@ -30,6 +30,10 @@ const ID_MAX = 200;
 const TEXT_MAX = 4000;
 const VALUE_MAX = 2000;
 const ACTION_IDS = new Set<string>(Object.values(CHAT_ACTIONS));
+/** Same limit as the Slack note modal, so a note means the same on every surface. */
+export const CONSOLE_NOTE_MAX_LENGTH = 1000;
+/** Resolve and reject tell the requester what happened, so they need words; a denial may be bare. */
+const NOTE_REQUIRED = new Set<ChatActionId>([CHAT_ACTIONS.caseResolve, CHAT_ACTIONS.caseReject]);
 
 /** The console's JSON API. Each method validates its input and calls exactly the ports it needs. */
 export interface ConsoleApi {
@@ -134,14 +138,23 @@ export function createConsoleApi(deps: ConsoleApiDeps): ConsoleApi {
       const messageId = requireString(body, 'messageId', { maxLength: ID_MAX });
       // Checked for shape only: the thread is taken from the stored message, which the page cannot forge.
       optionalString(body, 'threadId', { maxLength: ID_MAX });
+      const channelId = optionalString(body, 'channelId', { maxLength: ID_MAX }) ?? dmChannelId(chatUserId);
       if (!isChatActionId(actionId)) throw new HttpProblem(400, 'body.invalid', `"${actionId}" is not a console action.`);
+      const note = readNote(body, actionId);
       await person(chatUserId);
 
-      // The click must match a button the bot really posted in this person's DM, as on Slack, where a
-      // click arrives signed with the message it came from. It also stops a stale page clicking a card
-      // that has since moved to its final state.
-      const channelId = dmChannelId(chatUserId);
-      const carrier = surface.getMessage(channelId, messageId);
+      // The click must match a button the bot really posted — in this person's own DM or on a case
+      // card in the helpdesk channel — as on Slack, where a click arrives signed with the message it
+      // came from. It also stops a stale page clicking a card that has since moved to its final state.
+      let carrier: { buttons?: ChatButton[]; threadId: string } | undefined;
+      if (channelId === HELPDESK_CHANNEL_ID) {
+        const card = surface.getEscalation(messageId);
+        carrier = card === undefined ? undefined : { ...(card.buttons === undefined ? {} : { buttons: card.buttons }), threadId: card.id };
+      } else if (channelId === dmChannelId(chatUserId)) {
+        carrier = surface.getMessage(channelId, messageId);
+      } else {
+        throw new HttpProblem(403, 'action.forbidden', 'You can only click buttons in your own DM or in the helpdesk channel.');
+      }
       const hasButton = carrier?.buttons?.some((button) => button.actionId === actionId && button.value === value);
       if (carrier === undefined || hasButton !== true) {
         throw new HttpProblem(409, 'action.stale', 'That button is no longer available. The message has changed.');
@@ -155,7 +168,9 @@ export function createConsoleApi(deps: ConsoleApiDeps): ConsoleApi {
         messageId,
         receivedAt: now(),
       };
+      if (note !== undefined) action.note = note;
       if (actionId === CHAT_ACTIONS.revealSecret) {
+        if (channelId !== dmChannelId(chatUserId)) throw new HttpProblem(409, 'action.stale', 'That button is no longer available. The message has changed.');
         // The secret goes back in this HTTP answer only: never into history, the event stream or a log.
         const revealed = await handlers.onRevealSecret(action);
         return {
@@ -167,6 +182,28 @@ export function createConsoleApi(deps: ConsoleApiDeps): ConsoleApi {
       return { status: 202, body: { ok: true } };
     },
   };
+}
+
+/**
+ * `note`: what the clicker typed for a NOTE_ACTIONS button (resolve / reject a case, deny an
+ * approval), at most 1000 characters, trimmed. Required for resolve and reject; refused on any other
+ * button, so a note can never ride along with an action that would silently drop it.
+ */
+function readNote(body: JsonObject, actionId: ChatActionId): string | undefined {
+  const raw = body['note'];
+  if (raw !== undefined && raw !== null && typeof raw !== 'string') throw new HttpProblem(400, 'body.invalid', '"note" must be a string when present.');
+  if (typeof raw === 'string' && raw.length > CONSOLE_NOTE_MAX_LENGTH) {
+    throw new HttpProblem(400, 'body.invalid', `"note" is longer than ${CONSOLE_NOTE_MAX_LENGTH} characters.`);
+  }
+  const note = typeof raw === 'string' && raw.trim().length > 0 ? raw.trim() : undefined;
+  if (!NOTE_ACTIONS.includes(actionId)) {
+    if (note !== undefined) throw new HttpProblem(400, 'body.invalid', 'This button does not take a note.');
+    return undefined;
+  }
+  if (note === undefined && NOTE_REQUIRED.has(actionId)) {
+    throw new HttpProblem(400, 'body.invalid', 'Write a note: the requester will see it.');
+  }
+  return note;
 }
 
 function isChatActionId(value: string): value is ChatActionId {

@@ -20,9 +20,13 @@ export interface ConsoleMessage {
   version: number;
 }
 
+/** A helpdesk case card: the escalation as last posted or updated. */
 export interface ConsoleEscalation extends Escalation {
   id: string;
   at: string;
+  updatedAt?: string;
+  /** Grows on every update, so the page can drop an event older than what it already shows. */
+  version: number;
 }
 
 /** What the surface and the audit feed push to the page over Server-Sent Events. */
@@ -30,6 +34,7 @@ export type ConsoleEvent =
   | { type: 'message'; message: ConsoleMessage }
   | { type: 'update'; message: ConsoleMessage }
   | { type: 'escalation'; escalation: ConsoleEscalation }
+  | { type: 'escalation_update'; escalation: ConsoleEscalation }
   | { type: 'audit'; records: AuditRecord[] };
 
 export type ConsoleEventListener = (event: ConsoleEvent) => void;

@@ -222,3 +222,108 @@ describe('console http handler: chat', () => {
     expect(await broken.text()).not.toContain('ECONNREFUSED');
   });
 });
+
+describe('console http handler: helpdesk cases and approvals', () => {
+  const caseButtons = [
+    { actionId: CHAT_ACTIONS.caseTake, value: 'req-7', label: 'Take' },
+    { actionId: CHAT_ACTIONS.caseResolve, value: 'req-7', label: 'Resolve' },
+    { actionId: CHAT_ACTIONS.caseReject, value: 'req-7', label: 'Reject' },
+  ];
+  const openCase = () => h.surface.escalate({ requestId: 'req-7', reason: 'CA exception', facts: { Who: 'Alice' }, severity: 'warning', status: 'Open', buttons: caseButtons });
+  const click = (body: Record<string, unknown>) => h.postJson('/console/api/actions', body);
+
+  it('passes a Take click on a case card to onAction as the chosen persona, in the helpdesk channel', async () => {
+    const posted = await openCase();
+    const response = await click({ chatUserId: 'hank', actionId: CHAT_ACTIONS.caseTake, value: 'req-7', messageId: posted.messageId, channelId: 'helpdesk' });
+    expect(response.status).toBe(202);
+    expect(h.handlers.actions).toEqual([
+      expect.objectContaining({
+        chatUserId: 'hank',
+        actionId: CHAT_ACTIONS.caseTake,
+        value: 'req-7',
+        messageId: posted.messageId,
+        conversation: { surface: 'console', channelId: 'helpdesk', threadId: posted.messageId },
+      }),
+    ]);
+    expect(h.handlers.actions[0]?.note).toBeUndefined();
+  });
+
+  it('carries the typed note (trimmed) with Resolve', async () => {
+    const posted = await openCase();
+    const response = await click({ chatUserId: 'hank', actionId: CHAT_ACTIONS.caseResolve, value: 'req-7', messageId: posted.messageId, channelId: 'helpdesk', note: '  Called Alice, reset done. <!channel>  ' });
+    expect(response.status).toBe(202);
+    expect(h.handlers.actions[0]).toEqual(expect.objectContaining({ actionId: CHAT_ACTIONS.caseResolve, note: 'Called Alice, reset done. <!channel>' }));
+  });
+
+  it.each([
+    ['Resolve without a note', { actionId: CHAT_ACTIONS.caseResolve }, 400],
+    ['Reject with a blank note', { actionId: CHAT_ACTIONS.caseReject, note: '   ' }, 400],
+    ['a note over 1000 characters', { actionId: CHAT_ACTIONS.caseResolve, note: 'x'.repeat(1001) }, 400],
+    ['a note that is not a string', { actionId: CHAT_ACTIONS.caseResolve, note: 42 }, 400],
+    ['a note on a button that takes none', { actionId: CHAT_ACTIONS.caseTake, note: 'hi' }, 400],
+    ['a button that is not on this card', { actionId: CHAT_ACTIONS.approve, note: undefined }, 409],
+    ['another person’s DM as the channel', { actionId: CHAT_ACTIONS.caseTake, channelId: 'dm-alice' }, 403],
+  ])('refuses %s', async (_name, extra, status) => {
+    const posted = await openCase();
+    const response = await click({ chatUserId: 'hank', value: 'req-7', messageId: posted.messageId, channelId: 'helpdesk', ...extra });
+    expect(response.status).toBe(status);
+    expect(h.handlers.actions).toHaveLength(0);
+  });
+
+  it('accepts a note of exactly 1000 characters', async () => {
+    const posted = await openCase();
+    const response = await click({ chatUserId: 'hank', actionId: CHAT_ACTIONS.caseReject, value: 'req-7', messageId: posted.messageId, channelId: 'helpdesk', note: 'y'.repeat(1000) });
+    expect(response.status).toBe(202);
+  });
+
+  it('refuses a click on a button the card no longer has after updateEscalation', async () => {
+    const posted = await openCase();
+    await h.surface.updateEscalation(posted, { requestId: 'req-7', reason: 'CA exception', facts: {}, severity: 'warning', status: 'Taken by Hank', buttons: caseButtons.slice(1) });
+    const response = await click({ chatUserId: 'hank', actionId: CHAT_ACTIONS.caseTake, value: 'req-7', messageId: posted.messageId, channelId: 'helpdesk' });
+    expect(response.status).toBe(409);
+    expect(h.handlers.actions).toHaveLength(0);
+  });
+
+  it('streams case card updates and serves the current card', async () => {
+    const sse = await openSseReader(`${h.base}/console/events`);
+    try {
+      const posted = await openCase();
+      await h.surface.updateEscalation(posted, { requestId: 'req-7', reason: 'CA exception', facts: {}, severity: 'warning', status: 'Resolved by Hank' });
+      const event = await sse.waitFor((e) => e.event === 'escalation_update');
+      expect(JSON.parse(event.data)).toMatchObject({ type: 'escalation_update', escalation: { id: posted.messageId, status: 'Resolved by Hank', version: 2 } });
+      const body = (await (await fetch(`${h.base}/console/api/escalations`)).json()) as { escalations: Array<Record<string, unknown>> };
+      expect(body.escalations).toEqual([expect.objectContaining({ id: posted.messageId, status: 'Resolved by Hank' })]);
+    } finally {
+      sse.close();
+    }
+  });
+
+  it('shows Frank the approval card in his DM; Approve goes through and Deny takes an optional note', async () => {
+    const frankDm = await h.surface.openDirectConversation('frank');
+    const cardId = await h.surface.post(frankDm, {
+      text: 'Alice asks to join design-team.',
+      buttons: [
+        { actionId: CHAT_ACTIONS.approve, value: 'req-1|apr-1', label: 'Approve', style: 'primary' },
+        { actionId: CHAT_ACTIONS.deny, value: 'req-1|apr-1', label: 'Deny', style: 'danger' },
+      ],
+    });
+    const history = (await (await fetch(`${h.base}/console/api/conversation?chatUserId=frank`)).json()) as { messages: Array<{ id: string }> };
+    expect(history.messages.map((m) => m.id)).toEqual([cardId]);
+
+    // Alice cannot click Frank's card: it is not in her DM.
+    expect((await click({ chatUserId: 'alice', actionId: CHAT_ACTIONS.approve, value: 'req-1|apr-1', messageId: cardId })).status).toBe(409);
+    expect((await click({ chatUserId: 'frank', actionId: CHAT_ACTIONS.deny, value: 'req-1|apr-1', messageId: cardId })).status).toBe(202);
+    expect((await click({ chatUserId: 'frank', actionId: CHAT_ACTIONS.deny, value: 'req-1|apr-1', messageId: cardId, note: 'Not this quarter' })).status).toBe(202);
+    expect(h.handlers.actions.map((a) => [a.chatUserId, a.actionId, a.note])).toEqual([
+      ['frank', CHAT_ACTIONS.deny, undefined],
+      ['frank', CHAT_ACTIONS.deny, 'Not this quarter'],
+    ]);
+  });
+
+  it('never reveals a secret from a helpdesk card', async () => {
+    const posted = await h.surface.escalate({ reason: 'x', facts: {}, severity: 'info', buttons: [{ actionId: CHAT_ACTIONS.revealSecret, value: 'req-1', label: 'Show' }] });
+    const response = await click({ chatUserId: 'hank', actionId: CHAT_ACTIONS.revealSecret, value: 'req-1', messageId: posted.messageId, channelId: 'helpdesk' });
+    expect(response.status).toBe(409);
+    expect(h.handlers.reveals).toHaveLength(0);
+  });
+});

@@ -1,7 +1,7 @@
-import { AppError, silentLogger } from '@keyward/core';
+import { AppError, CHAT_ACTIONS, silentLogger } from '@keyward/core';
 import type { ConversationRef, OutboundMessage } from '@keyward/core';
 import type { ConsoleEvent } from './console-event';
-import { createConsoleSurface, dmChannelId } from './console-surface';
+import { createConsoleSurface, dmChannelId, HELPDESK_CHANNEL_ID } from './console-surface';
 import { createDemoDirectory } from './testing';
 
 const at = new Date('2025-01-02T03:04:05.000Z');
@@ -68,13 +68,56 @@ describe('createConsoleSurface', () => {
     await expect(surface.post({ surface: 'slack', channelId: 'D1' }, { text: 'x' })).rejects.toMatchObject({ code: 'chat.bad_request' });
   });
 
-  it('appends escalations to the helpdesk feed and emits them', async () => {
+  it('appends escalations to the helpdesk feed, emits them and returns the card’s ref', async () => {
     const { surface, events } = setup();
-    await surface.escalate({ requestId: 'req-1', reason: 'Admin account', facts: { Who: 'Carol' }, severity: 'critical' });
+    const posted = await surface.escalate({ requestId: 'req-1', reason: 'Admin account', facts: { Who: 'Carol' }, severity: 'critical' });
     expect(surface.escalations()).toEqual([
-      expect.objectContaining({ requestId: 'req-1', reason: 'Admin account', severity: 'critical', at: at.toISOString() }),
+      expect.objectContaining({ requestId: 'req-1', reason: 'Admin account', severity: 'critical', at: at.toISOString(), version: 1 }),
     ]);
+    expect(posted).toEqual({ conversation: { surface: 'console', channelId: HELPDESK_CHANNEL_ID }, messageId: surface.escalations()[0]?.id });
     expect(events).toEqual([{ type: 'escalation', escalation: surface.escalations()[0] }]);
+  });
+
+  it('replaces a case card in place on updateEscalation (status and buttons) and emits escalation_update', async () => {
+    const { surface, events } = setup();
+    const take = { actionId: CHAT_ACTIONS.caseTake, value: 'req-1', label: 'Take' };
+    const resolve = { actionId: CHAT_ACTIONS.caseResolve, value: 'req-1', label: 'Resolve' };
+    const posted = await surface.escalate({ requestId: 'req-1', reason: 'CA exception', facts: {}, severity: 'warning', status: 'Open', buttons: [take, resolve] });
+    await surface.escalate({ requestId: 'req-2', reason: 'other', facts: {}, severity: 'info' });
+    await surface.updateEscalation(posted, { requestId: 'req-1', reason: 'CA exception', facts: {}, severity: 'warning', status: 'Taken by Hank', buttons: [resolve] });
+
+    const card = surface.getEscalation(posted.messageId);
+    expect(card).toEqual(expect.objectContaining({ id: posted.messageId, status: 'Taken by Hank', buttons: [resolve], version: 2, at: at.toISOString(), updatedAt: at.toISOString() }));
+    expect(surface.escalations().map((e) => e.requestId)).toEqual(['req-1', 'req-2']);
+    expect(events.at(-1)).toEqual({ type: 'escalation_update', escalation: card });
+
+    await surface.updateEscalation(posted, { requestId: 'req-1', reason: 'CA exception', facts: {}, severity: 'warning', status: 'Resolved' });
+    expect(surface.getEscalation(posted.messageId)?.buttons).toBeUndefined();
+  });
+
+  it('refuses to update a case card it does not have', async () => {
+    const { surface, events } = setup();
+    const unknown = { conversation: { surface: 'console' as const, channelId: HELPDESK_CHANNEL_ID }, messageId: 'esc-missing' };
+    await expect(surface.updateEscalation(unknown, { reason: 'x', facts: {}, severity: 'info' })).rejects.toMatchObject({ code: 'chat.bad_request' });
+    const posted = await surface.escalate({ reason: 'x', facts: {}, severity: 'info' });
+    await expect(surface.updateEscalation({ ...posted, conversation: { surface: 'slack', channelId: 'C1' } }, { reason: 'y', facts: {}, severity: 'info' })).rejects.toMatchObject({ code: 'chat.bad_request' });
+    expect(events.map((e) => e.type)).toEqual(['escalation']);
+  });
+
+  it('finds a person by directory email (case-insensitive) and nobody by name', async () => {
+    const { surface } = setup();
+    await expect(surface.findUserByEmail('Frank@Example.test')).resolves.toBe('frank');
+    await expect(surface.findUserByEmail('Frank Osei')).resolves.toBeUndefined();
+    await expect(surface.findUserByEmail('')).resolves.toBeUndefined();
+  });
+
+  it('opens the DM of a directory person, where an approval card then lands', async () => {
+    const { surface } = setup();
+    const dmRef = await surface.openDirectConversation('frank');
+    expect(dmRef).toEqual({ surface: 'console', channelId: 'dm-frank' });
+    const id = await surface.post(dmRef, { text: 'Approve?', buttons: [{ actionId: CHAT_ACTIONS.approve, value: 'req-1|apr-1', label: 'Approve' }] });
+    expect(surface.history('dm-frank').map((m) => m.id)).toEqual([id]);
+    await expect(surface.openDirectConversation('mallory')).rejects.toMatchObject({ code: 'chat.bad_request' });
   });
 
   it('keeps only the newest messages of a conversation', async () => {

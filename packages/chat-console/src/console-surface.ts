@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '@keyward/core';
-import type { ChatIdentity, ChatSurface, ConversationRef, Escalation, Logger, OutboundMessage } from '@keyward/core';
+import type { ChatIdentity, ChatSurface, ConversationRef, Escalation, Logger, OutboundMessage, PostedMessage } from '@keyward/core';
 import type { ConsoleDirectory, ConsolePerson } from './console-directory';
 import type { ConsoleEscalation, ConsoleEvent, ConsoleEventListener, ConsoleMessage } from './console-event';
 
@@ -24,9 +24,15 @@ export interface ConsoleSurface extends ChatSurface {
   recordUserMessage(chatUserId: string, text: string): ConsoleMessage;
   getMessage(channelId: string, messageId: string): ConsoleMessage | undefined;
   history(channelId: string): ConsoleMessage[];
+  /** Always posts: the console's helpdesk channel exists whenever the console does. */
+  escalate(escalation: Escalation): Promise<PostedMessage>;
   escalations(): ConsoleEscalation[];
+  getEscalation(id: string): ConsoleEscalation | undefined;
   subscribe(listener: ConsoleEventListener): () => void;
 }
+
+/** The console's helpdesk escalation channel: case cards live here, keyed by their id. */
+export const HELPDESK_CHANNEL_ID = 'helpdesk';
 
 /** The DM between one console user and the bot. */
 export function dmChannelId(chatUserId: string): string {
@@ -154,16 +160,56 @@ export function createConsoleSurface(options: ConsoleSurfaceOptions): ConsoleSur
       emit({ type: 'update', message: updated });
     },
 
-    async escalate(escalation: Escalation): Promise<void> {
+    /** The directory person with this email (case-insensitive): console emails are the IdP's. */
+    async findUserByEmail(email: string): Promise<string | undefined> {
+      const wanted = email.trim().toLowerCase();
+      if (wanted.length === 0) return undefined;
+      const people = await directory.listPeople();
+      return people.find((person) => person.email.toLowerCase() === wanted)?.chatUserId;
+    },
+
+    async openDirectConversation(chatUserId: string): Promise<ConversationRef> {
+      if ((await findPerson(chatUserId)) === undefined) {
+        // Like Slack's conversations.open `user_not_found`: nobody to open a DM with.
+        throw new AppError('chat.bad_request', 'This console user is not in the demo directory.', { details: { chatUserId } });
+      }
+      return { surface: 'console', channelId: dmChannelId(chatUserId) };
+    },
+
+    async escalate(escalation: Escalation): Promise<PostedMessage> {
       const stored: ConsoleEscalation = {
         ...structuredClone(escalation),
         id: `esc-${randomUUID()}`,
         at: now().toISOString(),
+        version: 1,
       };
       helpdesk.push(stored);
       if (helpdesk.length > maxEscalations) helpdesk.splice(0, helpdesk.length - maxEscalations);
-      logger.info({ requestId: escalation.requestId, severity: escalation.severity }, 'console escalation');
+      logger.info({ requestId: escalation.requestId, severity: escalation.severity, escalationId: stored.id }, 'console escalation');
       emit({ type: 'escalation', escalation: stored });
+      return { conversation: { surface: 'console', channelId: HELPDESK_CHANNEL_ID }, messageId: stored.id };
+    },
+
+    async updateEscalation(posted: PostedMessage, escalation: Escalation): Promise<void> {
+      const index = helpdesk.findIndex((item) => item.id === posted.messageId);
+      const current = helpdesk[index];
+      if (posted.conversation.surface !== 'console' || posted.conversation.channelId !== HELPDESK_CHANNEL_ID || current === undefined) {
+        // Like Slack's `message_not_found`: retrying cannot make an evicted or foreign card appear.
+        throw new AppError('chat.bad_request', 'The case card to update is not in the console helpdesk channel.', {
+          details: { channelId: posted.conversation.channelId, messageId: posted.messageId },
+        });
+      }
+      // Whole replacement, as chat.update: buttons or a status left out are gone from the card.
+      const updated: ConsoleEscalation = {
+        ...structuredClone(escalation),
+        id: current.id,
+        at: current.at,
+        updatedAt: now().toISOString(),
+        version: current.version + 1,
+      };
+      helpdesk[index] = updated;
+      logger.debug({ escalationId: current.id, requestId: escalation.requestId }, 'console escalation update');
+      emit({ type: 'escalation_update', escalation: updated });
     },
 
     listPeople: () => directory.listPeople(),
@@ -193,6 +239,10 @@ export function createConsoleSurface(options: ConsoleSurfaceOptions): ConsoleSur
 
     history: (channelId: string) => structuredClone(conversations.get(channelId) ?? []),
     escalations: () => structuredClone(helpdesk),
+    getEscalation(id: string): ConsoleEscalation | undefined {
+      const found = helpdesk.find((item) => item.id === id);
+      return found === undefined ? undefined : structuredClone(found);
+    },
 
     subscribe(listener: ConsoleEventListener): () => void {
       listeners.add(listener);

@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CHAT_ACTIONS, NOTE_ACTIONS } from '@keyward/core';
+import { CONSOLE_NOTE_MAX_LENGTH } from './console-api';
 
 const publicDir = join(__dirname, '..', 'public');
 const scripts = readdirSync(publicDir).filter((name) => name.endsWith('.js'));
@@ -7,7 +9,7 @@ const source = (name: string): string => readFileSync(join(publicDir, name), 'ut
 
 describe('console page assets', () => {
   it('has page scripts to check', () => {
-    expect(scripts).toEqual(expect.arrayContaining(['app.js', 'chat-view.js', 'phone-view.js', 'reveal-panel.js']));
+    expect(scripts).toEqual(expect.arrayContaining(['app.js', 'chat-view.js', 'phone-view.js', 'reveal-panel.js', 'helpdesk-view.js', 'note-form.js']));
   });
 
   // User, bot and IdP text reaches the page as data; it must only ever become text nodes, so an
@@ -53,9 +55,29 @@ describe('console page assets', () => {
       'audit-list',
       'audit-item',
       'connection-status',
+      'escalation-button',
+      'escalation-status',
+      'helpdesk-acting-as',
+      'person-role',
+      'unread-badge',
+      'note-form',
+      'note-input',
+      'note-submit',
+      'note-cancel',
     ]) {
       expect(page).toMatch(new RegExp(`(data-testid="${id}"|testid: '${id}'|'${id}')`));
     }
+  });
+
+  it('asks for a note on exactly core’s NOTE_ACTIONS, requiring it where the server does', () => {
+    const code = source('note-form.js');
+    const list = (name: string): string[] => {
+      const match = new RegExp(`export const ${name} = \\[([^\\]]*)\\]`).exec(code);
+      return [...(match?.[1] ?? '').matchAll(/'([^']+)'/g)].map((m) => m[1] ?? '');
+    };
+    expect([...list('NOTE_ACTIONS')].sort()).toEqual([...NOTE_ACTIONS].sort());
+    expect([...list('NOTE_REQUIRED')].sort()).toEqual([CHAT_ACTIONS.caseReject, CHAT_ACTIONS.caseResolve].sort());
+    expect(code).toContain(`export const NOTE_MAX = ${CONSOLE_NOTE_MAX_LENGTH};`);
   });
 
   it('loads the page as a JavaScript module from the console asset path', () => {

@@ -1,4 +1,5 @@
-import { parseSlackActionId, renderOutboundMessage } from './block-kit-renderer';
+import { CHAT_ACTIONS } from '@keyward/core';
+import { parseSlackActionId, renderEscalation, renderOutboundMessage } from './block-kit-renderer';
 
 describe('parseSlackActionId', () => {
   it('maps rendered ids, including de-duplicated ones, back to the neutral id', () => {
@@ -30,5 +31,28 @@ describe('renderOutboundMessage', () => {
     const section = rendered.blocks[0] as { text: { text: string } };
     expect(section.text.text.length).toBeLessThanOrEqual(3000);
     expect(section.text.text).not.toContain('<');
+  });
+});
+
+describe('renderEscalation', () => {
+  it('keeps the buttons and the request id when there are more facts than 50 blocks would hold', () => {
+    const facts = Object.fromEntries(Array.from({ length: 600 }, (_, i) => [`fact ${i}`, 'v']));
+    const rendered = renderEscalation({
+      requestId: 'req-1',
+      reason: 'r',
+      facts,
+      severity: 'info',
+      status: 'Open',
+      buttons: [{ actionId: CHAT_ACTIONS.caseTake, value: 'req-1', label: 'Take' }],
+    });
+    expect(rendered.blocks.length).toBeLessThanOrEqual(50);
+    expect(rendered.blocks.some((b) => b['type'] === 'actions')).toBe(true);
+    expect(JSON.stringify(rendered.blocks.at(-1))).toContain('Request req-1');
+  });
+
+  it('escapes the status line in the card and in the notification text', () => {
+    const rendered = renderEscalation({ reason: 'r', facts: {}, severity: 'warning', status: 'Taken by <!here>' });
+    expect(rendered.text).toContain('Taken by &lt;!here&gt;');
+    expect(JSON.stringify(rendered.blocks)).not.toContain('<!here>');
   });
 });

@@ -84,23 +84,36 @@ const SEVERITY_LABEL: Record<Escalation['severity'], string> = {
   critical: 'Escalation — CRITICAL',
 };
 
-/** Helpdesk escalation: reason as text, each fact as a labelled field (10 fields per section). */
+/**
+ * Helpdesk case card: severity header, reason, the case status, each fact as a labelled field (10
+ * fields per section), the case buttons (Take / Resolve / Reject, Approve / Deny) and the request id.
+ * The same rendering serves `chat.update`, so the card always shows its current state.
+ */
 export function renderEscalation(escalation: Escalation): RenderedSlackMessage {
   const blocks: SlackBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: SEVERITY_LABEL[escalation.severity], emoji: false } },
     { type: 'section', text: mrkdwn(escapeMrkdwnWithin(escalation.reason, 3000)) },
   ];
+  const status = escalation.status?.trim() ?? '';
+  if (status.length > 0) {
+    blocks.push({ type: 'context', elements: [mrkdwn(`*Status:* ${escapeMrkdwnWithin(status, 2900)}`)] });
+  }
   const fields = Object.entries(escalation.facts).map(([key, value]) =>
     mrkdwn(`*${escapeMrkdwnWithin(key, 200)}*\n${escapeMrkdwnWithin(value, 1700)}`),
   );
-  for (let i = 0; i < fields.length; i += 10) {
+  // Fields are capped so the buttons and the request id below always fit Slack's 50 blocks.
+  for (let i = 0; i < fields.length && blocks.length < 45; i += 10) {
     blocks.push({ type: 'section', fields: fields.slice(i, i + 10) });
+  }
+  if (escalation.buttons !== undefined && escalation.buttons.length > 0) {
+    blocks.push({ type: 'actions', block_id: ACTIONS_BLOCK_ID, elements: buttonElements(escalation.buttons) });
   }
   if (escalation.requestId !== undefined) {
     blocks.push({ type: 'context', elements: [mrkdwn(`Request ${escapeMrkdwnWithin(escalation.requestId, 200)}`)] });
   }
+  const fallback = status.length > 0 ? `${escalation.reason} (${status})` : escalation.reason;
   return {
-    text: escapeMrkdwnWithin(`${SEVERITY_LABEL[escalation.severity]}: ${escalation.reason}`, 2900),
-    blocks: blocks.slice(0, 50),
+    text: escapeMrkdwnWithin(`${SEVERITY_LABEL[escalation.severity]}: ${fallback}`, 2900),
+    blocks,
   };
 }

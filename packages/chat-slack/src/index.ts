@@ -7,3 +7,4 @@ export type { RenderedSlackMessage, SlackBlock } from './block-kit-renderer';
 export { escapeMrkdwn } from './mrkdwn-escape';
 export { toChatAppError } from './slack-error-mapper';
 export { DM_ONLY_NOTICE, EDIT_NOTICE } from './slack-message-listener';
+export { NOTE_MAX_LENGTH, NOTE_MODAL_CALLBACK_ID } from './note-modal';

@@ -18,4 +18,9 @@ export class RecentEventIds {
     }
     return true;
   }
+
+  /** Lets an id through again, e.g. when handling its first sighting failed and a retry should run. */
+  forget(id: string): void {
+    this.ids.delete(id);
+  }
 }

@@ -2,6 +2,8 @@ import type { types as slackTypes, webApi } from '@slack/bolt';
 import { CHAT_ACTIONS, isAppError } from '@keyward/core';
 import type { InboundAction } from '@keyward/core';
 import { parseSlackActionId } from './block-kit-renderer';
+import { buildNoteModal, encodeNoteContext, isNoteAction, noteContextOf } from './note-modal';
+import type { SlackInputModalView } from './note-modal';
 import { buildErrorModal, buildSecretModal } from './secret-modal';
 import type { SlackModalView } from './secret-modal';
 import { readBlockActionBody, readButtonAction } from './slack-event-readers';
@@ -16,7 +18,7 @@ export interface SlackActionArgs {
 const GENERIC_REVEAL_FAILURE = "I couldn't show this secret. Ask the helpdesk for help, or make a new request.";
 
 /** Our modal builders emit plain JSON (checked against Slack's limits by the fake), not Bolt's unions. */
-function asSlackView(view: SlackModalView): slackTypes.View {
+function asSlackView(view: SlackModalView | SlackInputModalView): slackTypes.View {
   return view as unknown as slackTypes.View;
 }
 
@@ -54,6 +56,11 @@ export async function onSlackBlockAction(args: SlackActionArgs, deps: SlackListe
 
   if (actionId === CHAT_ACTIONS.revealSecret) {
     await revealSecret(args, deps, action, fields.triggerId, log);
+    return;
+  }
+  if (isNoteAction(actionId)) {
+    // The core hears about this click only when the note modal is submitted (slack-view-listener).
+    await openNoteModal(args, action, fields.triggerId, log);
     return;
   }
   try {
@@ -107,6 +114,42 @@ async function revealSecret(
     } catch (postError) {
       log.error({ err: errorText(postError) }, 'could not tell the user the reveal failed');
     }
+  }
+}
+
+/** Shown only to the clicker when the note modal could not be opened; the click changed nothing. */
+export const NOTE_MODAL_FAILED_NOTICE = "I couldn't open the note form in time, so nothing changed. Click the button again.";
+
+/**
+ * Opens the note modal with the click's trigger_id, right after the ack: Slack lets a trigger_id open
+ * a view only within 3 s. The click's context travels in the view's `private_metadata`.
+ */
+async function openNoteModal(args: SlackActionArgs, action: InboundAction, triggerId: string | undefined, log: SlackListenerDeps['logger']): Promise<void> {
+  const metadata = encodeNoteContext(noteContextOf(action));
+  if (triggerId === undefined || metadata === undefined) {
+    log.warn({ hasTrigger: triggerId !== undefined }, 'note modal not opened: no trigger_id or context too large');
+    await tellClicker(args, action, log);
+    return;
+  }
+  try {
+    await args.client.views.open({ trigger_id: triggerId, view: asSlackView(buildNoteModal(action.actionId, metadata)) });
+  } catch (error) {
+    log.error({ err: errorText(error) }, 'could not open the note modal');
+    await tellClicker(args, action, log);
+  }
+}
+
+/** An ephemeral message: only the clicker sees it, and it never becomes channel history. */
+async function tellClicker(args: SlackActionArgs, action: InboundAction, log: SlackListenerDeps['logger']): Promise<void> {
+  try {
+    await args.client.chat.postEphemeral({
+      channel: action.conversation.channelId,
+      user: action.chatUserId,
+      text: NOTE_MODAL_FAILED_NOTICE,
+      ...(action.conversation.threadId === undefined ? {} : { thread_ts: action.conversation.threadId }),
+    });
+  } catch (error) {
+    log.error({ err: errorText(error) }, 'could not tell the clicker the note form failed');
   }
 }
 

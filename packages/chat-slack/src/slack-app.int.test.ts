@@ -12,6 +12,8 @@ import {
   buildDirectMessageEvent,
   buildMessageChangedEvent,
   buildUrlVerification,
+  buildSlackFakeUser,
+  buildViewSubmissionPayload,
   createSlackFake,
   deliverSlackRequest,
   newSlackTs,
@@ -23,6 +25,9 @@ import type { SlackFake, SlackSigningOptions } from '@keyward/testkit';
 import { createSlackApp, SLACK_EVENTS_PATH } from './slack-app';
 import type { SlackApp } from './slack-app';
 import { DM_ONLY_NOTICE, EDIT_NOTICE } from './slack-message-listener';
+import { NOTE_BLOCK_ID, NOTE_INPUT_ACTION_ID, NOTE_MODAL_CALLBACK_ID } from './note-modal';
+import { NOTE_MODAL_FAILED_NOTICE } from './slack-action-listener';
+import { NOTE_FORM_EXPIRED, NOTE_FORM_NOT_YOURS, NOTE_NEEDED } from './slack-view-listener';
 
 const SIGNING_SECRET = 'test-signing-secret-7f3a9c';
 const SECRET_LINK = 'https://example.okta.com/reset_password/drpX8a7QpZ-ONE-TIME';
@@ -329,6 +334,167 @@ describe('Slack app over HTTP (real Bolt HTTPReceiver, Slack Web API fake)', () 
     expect(String(notice?.body['text'])).toContain('reset my password');
     for (const call of fake.calls.filter((c) => c.method !== 'views.open')) expect(JSON.stringify(call.body)).not.toContain(SECRET_LINK);
     expect(logger.allText()).not.toContain(SECRET_LINK);
+  });
+  describe('approvals and helpdesk cases', () => {
+    const HANK = 'U0HANK0001';
+    const HELPDESK = 'C0HELPDESK';
+    beforeEach(() => {
+      fake.users.set(HANK, buildSlackFakeUser(HANK, 'hank', 'hank@example.com'));
+    });
+
+    it('routes an Approve click straight to onAction with the `requestId|approvalId` value', async () => {
+      const messageTs = newSlackTs();
+      const payload = buildBlockActionsPayload({ triggerId: fake.issueTriggerId(), actionId: 'keyward.approve', value: 'req-1|apr-1', messageTs, actionTs: '1736154000.000777' });
+      expect((await deliverSlackRequest(url, signSlackInteraction(payload, sign()))).status).toBe(200);
+      await waitFor(() => rec.actions.length === 1, 'onAction');
+      expect(rec.actions[0]).toMatchObject({ actionId: 'keyward.approve', value: 'req-1|apr-1', messageId: messageTs, chatUserId: SLACK_FAKE_IDS.alice });
+      expect(rec.actions[0]?.note).toBeUndefined();
+      expect(fake.callsTo('views.open')).toHaveLength(0);
+    });
+
+    it('routes Take straight to onAction (no note needed)', async () => {
+      const payload = buildBlockActionsPayload({ triggerId: fake.issueTriggerId(), actionId: 'keyward.case_take', value: 'req-7', user: HANK, channel: HELPDESK });
+      await deliverSlackRequest(url, signSlackInteraction(payload, sign()));
+      await waitFor(() => rec.actions.length === 1, 'onAction');
+      expect(rec.actions[0]).toMatchObject({ actionId: 'keyward.case_take', value: 'req-7', chatUserId: HANK, conversation: { channelId: HELPDESK } });
+    });
+
+    /** Clicks a note button and returns the modal Slack opened for it. */
+    async function clickForNote(options: { actionId: string; value: string; user?: string; channel?: string; threadTs?: string; messageTs?: string }) {
+      const before = fake.callsTo('views.open').length;
+      const payload = buildBlockActionsPayload({ triggerId: fake.issueTriggerId(), ...options });
+      expect((await deliverSlackRequest(url, signSlackInteraction(payload, sign()))).status).toBe(200);
+      const opens = await fake.waitForCalls('views.open', before + 1);
+      const open = opens[before];
+      expect(open?.response['ok']).toBe(true);
+      expect(open?.body['trigger_id']).toBe(payload['trigger_id']);
+      const id = String((open?.response['view'] as Record<string, unknown>)['id']);
+      const view = fake.views.get(id);
+      if (view === undefined) throw new Error('the fake did not keep the view');
+      return view;
+    }
+
+    const submit = (view: { id: string; hash: string; view: Record<string, unknown> }, note: string | null, user: string = HANK) =>
+      deliverSlackRequest(url, signSlackInteraction(buildViewSubmissionPayload({ view, user, values: { [NOTE_BLOCK_ID]: { [NOTE_INPUT_ACTION_ID]: note } } }), sign()));
+
+    it('opens a note modal for Resolve; the submission reaches onAction once, with the note and the card’s context, even when redelivered', async () => {
+      const messageTs = newSlackTs();
+      const view = await clickForNote({ actionId: 'keyward.case_resolve', value: 'req-7', user: HANK, channel: HELPDESK, messageTs });
+      // The click alone tells the core nothing: it waits for the note.
+      expect(rec.actions).toHaveLength(0);
+      expect(view.view).toMatchObject({ type: 'modal', callback_id: NOTE_MODAL_CALLBACK_ID, submit: { text: 'Resolve' } });
+      expect(JSON.stringify(view.view['blocks'])).toContain('"optional":false');
+
+      const note = 'Reset done by phone after ID check <!channel>';
+      const first = await submit(view, note);
+      expect(first.status).toBe(200);
+      expect(first.body).toBe('');
+      await waitFor(() => rec.actions.length === 1, 'onAction');
+      // Slack redelivers / the user presses Submit again: same view id.
+      expect((await submit(view, note)).status).toBe(200);
+      await sentinel();
+      expect(rec.actions).toEqual([
+        {
+          eventId: `slack:view:${view.id}`,
+          conversation: { surface: 'slack', channelId: HELPDESK, threadId: messageTs },
+          chatUserId: HANK,
+          chatTeamId: SLACK_FAKE_IDS.homeTeamId,
+          actionId: 'keyward.case_resolve',
+          value: 'req-7',
+          messageId: messageTs,
+          note,
+          receivedAt: clock.now(),
+        },
+      ]);
+    });
+
+    it('keeps the thread of an approval card posted in a thread', async () => {
+      const threadTs = newSlackTs();
+      const view = await clickForNote({ actionId: 'keyward.case_reject', value: 'req-8', user: HANK, channel: HELPDESK, threadTs });
+      await submit(view, 'Not allowed by policy');
+      await waitFor(() => rec.actions.length === 1, 'onAction');
+      expect(rec.actions[0]?.conversation.threadId).toBe(threadTs);
+      expect(rec.actions[0]?.note).toBe('Not allowed by policy');
+    });
+
+    it('lets Deny go through without a note (optional), and trims one that is given', async () => {
+      const view = await clickForNote({ actionId: 'keyward.deny', value: 'req-1|apr-1' });
+      expect(JSON.stringify(view.view['blocks'])).toContain('"optional":true');
+      expect((await submit(view, null, SLACK_FAKE_IDS.alice)).status).toBe(200);
+      await waitFor(() => rec.actions.length === 1, 'onAction');
+      expect(rec.actions[0]).toMatchObject({ actionId: 'keyward.deny', value: 'req-1|apr-1', eventId: `slack:view:${view.id}` });
+      expect('note' in (rec.actions[0] ?? {})).toBe(false);
+
+      const second = await clickForNote({ actionId: 'keyward.deny', value: 'req-2|apr-2' });
+      await submit(second, '  not this quarter  ', SLACK_FAKE_IDS.alice);
+      await waitFor(() => rec.actions.length === 2, 'second onAction');
+      expect(rec.actions[1]?.note).toBe('not this quarter');
+    });
+
+    it('keeps the Resolve modal open with an error when the note is blank', async () => {
+      const view = await clickForNote({ actionId: 'keyward.case_resolve', value: 'req-7', user: HANK, channel: HELPDESK });
+      const res = await submit(view, '   ');
+      expect(res.status).toBe(200);
+      expect(JSON.parse(res.body)).toEqual({ response_action: 'errors', errors: { [NOTE_BLOCK_ID]: NOTE_NEEDED } });
+      // Fixed and sent again: now it goes through (the refused attempt did not use up the view).
+      await submit(view, 'Done');
+      await waitFor(() => rec.actions.length === 1, 'onAction');
+      expect(rec.actions[0]?.note).toBe('Done');
+    });
+
+    it('refuses a submission by anyone but the user who clicked', async () => {
+      const view = await clickForNote({ actionId: 'keyward.case_reject', value: 'req-7', user: HANK, channel: HELPDESK });
+      const res = await submit(view, 'rejected by someone else', SLACK_FAKE_IDS.alice);
+      expect(JSON.parse(res.body)).toEqual({ response_action: 'errors', errors: { [NOTE_BLOCK_ID]: NOTE_FORM_NOT_YOURS } });
+      await sentinel();
+      expect(rec.actions).toHaveLength(0);
+      expect(logger.allText()).toContain('someone other than the clicker');
+    });
+
+    it('refuses a submission whose private_metadata is not ours', async () => {
+      const view = await clickForNote({ actionId: 'keyward.case_resolve', value: 'req-7', user: HANK, channel: HELPDESK });
+      const forged = { ...view, view: { ...view.view, private_metadata: JSON.stringify({ v: 1, a: 'keyward.approve', val: 'req-7', u: HANK, c: HELPDESK }) } };
+      const res = await submit(forged, 'x');
+      expect(JSON.parse(res.body)).toEqual({ response_action: 'errors', errors: { [NOTE_BLOCK_ID]: NOTE_FORM_EXPIRED } });
+      await sentinel();
+      expect(rec.actions).toHaveLength(0);
+    });
+
+    it('passes a submission again after the first attempt failed in the core', async () => {
+      let failures = 1;
+      const inner = rec.handlers.onAction;
+      rec.handlers.onAction = async (a) => {
+        if (failures-- > 0) throw new Error('store unavailable');
+        await inner(a);
+      };
+      const view = await clickForNote({ actionId: 'keyward.case_resolve', value: 'req-7', user: HANK, channel: HELPDESK });
+      await submit(view, 'Done');
+      await waitFor(() => logger.allText().includes('onAction failed for a note submission'), 'the failure');
+      await submit(view, 'Done');
+      await waitFor(() => rec.actions.length === 1, 'onAction on the retry');
+      expect(rec.actions[0]?.eventId).toBe(`slack:view:${view.id}`);
+    });
+
+    it('rejects an unsigned or stale submission with 401 (F18)', async () => {
+      const view = await clickForNote({ actionId: 'keyward.case_resolve', value: 'req-7', user: HANK, channel: HELPDESK });
+      const payload = buildViewSubmissionPayload({ view, user: HANK, values: { [NOTE_BLOCK_ID]: { [NOTE_INPUT_ACTION_ID]: 'x' } } });
+      expect((await deliverSlackRequest(url, signSlackInteraction(payload, sign({ signatureOverride: null })))).status).toBe(401);
+      expect((await deliverSlackRequest(url, signSlackInteraction(payload, sign({ timestamp: nowSeconds() - 6 * 60 })))).status).toBe(401);
+      await sentinel();
+      expect(rec.actions).toHaveLength(0);
+    });
+
+    it('tells only the clicker (ephemeral) when the note modal cannot be opened, and tells the core nothing', async () => {
+      fake.failNext('views.open', { kind: 'error', error: 'expired_trigger_id' });
+      const payload = buildBlockActionsPayload({ triggerId: fake.issueTriggerId(), actionId: 'keyward.case_reject', value: 'req-7', user: HANK, channel: HELPDESK });
+      await deliverSlackRequest(url, signSlackInteraction(payload, sign()));
+      const [notice] = await fake.waitForCalls('chat.postEphemeral');
+      expect(notice?.body).toMatchObject({ channel: HELPDESK, user: HANK, text: NOTE_MODAL_FAILED_NOTICE });
+      expect(notice?.response['ok']).toBe(true);
+      expect(fake.callsTo('chat.postMessage')).toHaveLength(0);
+      await sentinel();
+      expect(rec.actions).toHaveLength(0);
+    });
   });
 });
 

@@ -6,7 +6,9 @@ import type { Clock, InboundHandlers, Logger } from '@keyward/core';
 import { toSlackLogger } from './bolt-logger-adapter';
 import { RecentEventIds } from './recent-event-ids';
 import { onSlackBlockAction } from './slack-action-listener';
+import { NOTE_MODAL_CALLBACK_ID } from './note-modal';
 import { onSlackAppMention, onSlackMessageEvent } from './slack-message-listener';
+import { onSlackNoteSubmission } from './slack-view-listener';
 import type { SlackListenerDeps } from './slack-message-listener';
 
 /** One path for Events API and interactivity alike; point both Request URLs of the app here. */
@@ -101,6 +103,10 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     // Ack before anything else: Slack shows the user an error if the 200 takes more than 3 s.
     await ack();
     await onSlackBlockAction({ body, action, client }, deps);
+  });
+  app.view({ type: 'view_submission', callback_id: NOTE_MODAL_CALLBACK_ID }, async ({ ack, body }) => {
+    // The listener acks (with errors, or to close the modal) before it calls the core.
+    await onSlackNoteSubmission({ body, ack: (response) => (response === undefined ? ack() : ack(response)) }, deps);
   });
   app.error(async (error) => {
     logger.error({ err: error.message, code: error.code }, 'bolt error');

@@ -120,3 +120,40 @@ export function readButtonAction(action: unknown): SlackButtonAction | undefined
   if (actionTs !== undefined) result.actionTs = actionTs;
   return result;
 }
+
+/** The parts of a `view_submission` payload the note flow acts on. */
+export interface SlackViewSubmissionFields {
+  userId?: string;
+  userTeamId?: string;
+  viewId?: string;
+  callbackId?: string;
+  privateMetadata?: string;
+  /** `view.state.values[blockId][actionId].value`: a string, or null for an empty optional input. */
+  inputValue(blockId: string, actionId: string): string | null | undefined;
+}
+
+export function readViewSubmission(body: unknown): SlackViewSubmissionFields {
+  const b = isObject(body) ? body : {};
+  const user = isObject(b['user']) ? b['user'] : {};
+  const view = isObject(b['view']) ? b['view'] : {};
+  const state = isObject(view['state']) ? view['state'] : {};
+  const values = isObject(state['values']) ? state['values'] : {};
+  const fields: SlackViewSubmissionFields = {
+    inputValue(blockId, actionId) {
+      const block = values[blockId];
+      const input = isObject(block) ? block[actionId] : undefined;
+      if (!isObject(input)) return undefined;
+      const value = input['value'];
+      return typeof value === 'string' ? value : value === null ? null : undefined;
+    },
+  };
+  const set = <K extends 'userId' | 'userTeamId' | 'viewId' | 'callbackId' | 'privateMetadata'>(key: K, value: string | undefined): void => {
+    if (value !== undefined) fields[key] = value;
+  };
+  set('userId', str(user, 'id'));
+  set('userTeamId', str(user, 'team_id'));
+  set('viewId', str(view, 'id'));
+  set('callbackId', str(view, 'callback_id'));
+  set('privateMetadata', str(view, 'private_metadata'));
+  return fields;
+}

@@ -1,8 +1,10 @@
 import { AppError } from '@keyward/core';
 import type { ChatSurface } from '@keyward/core';
 import { createRecordingLogger } from '@keyward/core/testing';
-import { createSlackFake, SLACK_FAKE_IDS } from '@keyward/testkit';
+import { AppError as CoreAppError, CHAT_ACTIONS } from '@keyward/core';
+import { buildSlackFakeUser, createSlackFake, SLACK_FAKE_IDS } from '@keyward/testkit';
 import type { SlackFake } from '@keyward/testkit';
+import { parseSlackActionId } from './block-kit-renderer';
 import { createSlackSurface } from './slack-surface';
 
 const ESCALATION_CHANNEL = 'C0HELPDESK';
@@ -186,6 +188,140 @@ describe('Slack surface against the Web API fake (real WebClient)', () => {
       const fields = blocks.find((b) => b['fields'] !== undefined)?.['fields'] as Array<{ text: string }>;
       expect(fields.map((f) => f.text)).toEqual(['*requester*\nalice@example.com', '*action*\ngroup.add', '*group*\nDomain Admins']);
       expect(JSON.stringify(blocks)).toContain('Request req-9');
+    });
+  });
+
+  describe('approvers: findUserByEmail / openDirectConversation', () => {
+    const FRANK = 'U0FRANK001';
+    beforeEach(() => {
+      fake.users.set(FRANK, buildSlackFakeUser(FRANK, 'frank', 'frank@example.com'));
+    });
+
+    it('finds a member by their verified email with users.lookupByEmail', async () => {
+      expect(await surface.findUserByEmail('frank@example.com')).toBe(FRANK);
+      expect(await surface.findUserByEmail('Frank@Example.COM')).toBe(FRANK);
+      expect(fake.callsTo('users.lookupByEmail')[0]?.body['email']).toBe('frank@example.com');
+    });
+
+    it('answers undefined for an address nobody has (users_not_found), and never looks at names', async () => {
+      const impostor = fake.users.get(SLACK_FAKE_IDS.noEmail);
+      if (impostor === undefined) throw new Error('seed missing');
+      impostor.name = 'frank';
+      impostor.profile.display_name = 'frank@example.org';
+      impostor.profile.real_name = 'Frank';
+      expect(await surface.findUserByEmail('frank@example.org')).toBeUndefined();
+      expect(fake.callsTo('users.lookupByEmail')).toHaveLength(1);
+      expect(fake.callsTo('users.list')).toHaveLength(0);
+    });
+
+    it.each([
+      ['a deactivated account', 'bob@example.com'],
+      ['a Slack Connect user from a partner org', 'mallory@partner.example'],
+      ['a guest', 'contractor@example.com'],
+      ['an is_stranger user', 'stranger@elsewhere.example'],
+    ])('never routes to %s', async (_name, email) => {
+      expect(await surface.findUserByEmail(email)).toBeUndefined();
+    });
+
+    it('surfaces a missing users:read.email scope as an error instead of "nobody"', async () => {
+      const scoped = await createSlackFake({ emailScope: false });
+      try {
+        const s = createSlackSurface({ token: scoped.botToken, apiUrl: scoped.apiUrl, escalationChannelId: ESCALATION_CHANNEL, logger: createRecordingLogger() });
+        expect(await caught(s.findUserByEmail('alice@example.com'))).toMatchObject({ code: 'chat.bad_request', details: { slackError: 'missing_scope' } });
+      } finally {
+        await scoped.close();
+      }
+    });
+
+    it('opens the bot’s DM with a user (conversations.open) and posts the approval card there, not in a thread', async () => {
+      const dm = await surface.openDirectConversation(FRANK);
+      expect(dm).toEqual({ surface: 'slack', channelId: `D${FRANK.slice(1)}` });
+      expect(fake.callsTo('conversations.open')[0]?.body['users']).toBe(FRANK);
+      await surface.post(dm, {
+        text: 'Alice asks to join design-team: "new project <!here>"',
+        buttons: [
+          { actionId: CHAT_ACTIONS.approve, value: 'req-1|apr-1', label: 'Approve', style: 'primary' },
+          { actionId: CHAT_ACTIONS.deny, value: 'req-1|apr-1', label: 'Deny', style: 'danger' },
+        ],
+      });
+      const [call] = fake.callsTo('chat.postMessage');
+      expect(call?.response['ok']).toBe(true);
+      expect(call?.body['channel']).toBe(dm.channelId);
+      expect(call?.body['thread_ts']).toBeUndefined();
+      const actions = (call?.body['blocks'] as Array<Record<string, unknown>>).find((b) => b['type'] === 'actions');
+      expect((actions?.['elements'] as Array<Record<string, unknown>>).map((e) => [e['action_id'], e['value'], e['style']])).toEqual([
+        ['keyward.approve', 'req-1|apr-1', 'primary'],
+        ['keyward.deny', 'req-1|apr-1', 'danger'],
+      ]);
+      expect(JSON.stringify(call?.body)).not.toContain('<!here>');
+    });
+
+    it('maps a deactivated user to chat.bad_request (user_disabled)', async () => {
+      expect(await caught(surface.openDirectConversation(SLACK_FAKE_IDS.deleted))).toMatchObject({ code: 'chat.bad_request', details: { slackError: 'user_disabled' } });
+    });
+  });
+
+  describe('helpdesk case cards', () => {
+    const caseButtons = [
+      { actionId: CHAT_ACTIONS.caseTake, value: 'req-7', label: 'Take' },
+      { actionId: CHAT_ACTIONS.caseResolve, value: 'req-7', label: 'Resolve', style: 'primary' as const },
+      { actionId: CHAT_ACTIONS.caseReject, value: 'req-7', label: 'Reject', style: 'danger' as const },
+      { actionId: CHAT_ACTIONS.approve, value: 'req-7|apr-9', label: 'Approve' },
+      { actionId: CHAT_ACTIONS.deny, value: 'req-7|apr-9', label: 'Deny' },
+    ];
+
+    it('returns where the card was posted, and updateEscalation replaces that very message', async () => {
+      const posted = await surface.escalate({ requestId: 'req-7', reason: 'Conditional-access exception', facts: { Who: 'alice' }, severity: 'warning', buttons: caseButtons, status: 'Open' });
+      const [post] = fake.callsTo('chat.postMessage');
+      expect(posted).toEqual({ conversation: { surface: 'slack', channelId: ESCALATION_CHANNEL }, messageId: post?.response['ts'] });
+      if (posted === undefined) throw new Error('expected a posted card');
+
+      await surface.updateEscalation(posted, { requestId: 'req-7', reason: 'Conditional-access exception', facts: { Who: 'alice' }, severity: 'warning', status: 'Taken by Hank', buttons: caseButtons.slice(1, 3) });
+      const [update] = fake.callsTo('chat.update');
+      expect(update?.response['ok']).toBe(true);
+      expect(update?.body).toMatchObject({ channel: ESCALATION_CHANNEL, ts: posted?.messageId });
+      const stored = fake.messages.find((m) => m.ts === posted?.messageId);
+      expect(stored?.edits).toBe(1);
+      expect(JSON.stringify(stored?.blocks)).toContain('Taken by Hank');
+      expect(JSON.stringify(stored?.blocks)).not.toContain('keyward.case_take');
+    });
+
+    it('renders status and every case button with distinct action ids, which parse back', async () => {
+      await surface.escalate({ requestId: 'req-7', reason: 'r', facts: {}, severity: 'critical', buttons: caseButtons, status: 'Open' });
+      const [call] = fake.callsTo('chat.postMessage');
+      expect(call?.response['ok']).toBe(true);
+      const blocks = call?.body['blocks'] as Array<Record<string, unknown>>;
+      expect(blocks.map((b) => b['type'])).toEqual(['header', 'section', 'context', 'actions', 'context']);
+      expect(JSON.stringify(blocks[2])).toContain('*Status:* Open');
+      const elements = blocks[3]?.['elements'] as Array<Record<string, unknown>>;
+      expect(elements.map((e) => e['action_id'])).toEqual(caseButtons.map((b) => b.actionId));
+      expect(elements.map((e) => parseSlackActionId(String(e['action_id'])))).toEqual(caseButtons.map((b) => b.actionId));
+    });
+
+    it('keeps mentions and links in reason, facts and status inert (invariant 7)', async () => {
+      const hostile = '<!channel> <@U0ADMIN001> <http://evil.example|Okta>';
+      await surface.escalate({ reason: hostile, facts: { [hostile]: hostile, Excerpt: `please ${hostile}` }, severity: 'warning', status: hostile, buttons: [{ actionId: CHAT_ACTIONS.caseTake, value: 'req-1', label: 'Take' }] });
+      const posted = await surface.escalate({ reason: 'ok', facts: {}, severity: 'info' });
+      if (posted === undefined) throw new Error('expected a posted card');
+      await surface.updateEscalation(posted, { reason: 'ok', facts: { note: hostile }, severity: 'info', status: `Resolved by ${hostile}` });
+      const bodies = [...fake.callsTo('chat.postMessage'), ...fake.callsTo('chat.update')].map((c) => JSON.stringify({ text: c.body['text'], blocks: c.body['blocks'] }));
+      for (const body of bodies) {
+        for (const control of ['<!channel>', '<@U0ADMIN001>', '<http://evil']) expect(body).not.toContain(control);
+      }
+      expect(bodies[0]).toContain('&lt;!channel&gt;');
+      expect(bodies[2]).toContain('Resolved by &lt;!channel&gt;');
+    });
+
+    it('refuses to update a card of another surface', async () => {
+      const error = await caught(surface.updateEscalation({ conversation: { surface: 'console', channelId: 'helpdesk' }, messageId: 'esc-1' }, { reason: 'r', facts: {}, severity: 'info' }));
+      expect(error).toBeInstanceOf(CoreAppError);
+      expect(error.code).toBe('chat.bad_request');
+      expect(fake.callsTo('chat.update')).toHaveLength(0);
+    });
+
+    it('maps a card that is gone to chat.bad_request (message_not_found)', async () => {
+      const error = await caught(surface.updateEscalation({ conversation: { surface: 'slack', channelId: ESCALATION_CHANNEL }, messageId: '1.000001' }, { reason: 'r', facts: {}, severity: 'info' }));
+      expect(error).toMatchObject({ code: 'chat.bad_request', details: { slackError: 'message_not_found' } });
     });
   });
 

@@ -1,7 +1,7 @@
 import { webApi } from '@slack/bolt';
 import type { types as slackTypes } from '@slack/bolt';
 import { AppError } from '@keyward/core';
-import type { ChatIdentity, ChatSurface, ConversationRef, Escalation, Logger, OutboundMessage } from '@keyward/core';
+import type { ChatIdentity, ChatSurface, ConversationRef, Escalation, Logger, OutboundMessage, PostedMessage } from '@keyward/core';
 import { renderEscalation, renderOutboundMessage } from './block-kit-renderer';
 import type { RenderedSlackMessage } from './block-kit-renderer';
 import { toSlackLogger } from './bolt-logger-adapter';
@@ -98,7 +98,8 @@ export function createSlackSurface(options: SlackSurfaceOptions): ChatSurface {
     return home;
   };
 
-  const postRendered = async (channel: string, threadTs: string | undefined, rendered: RenderedSlackMessage): Promise<string> => {
+  /** Returns the channel *id* Slack posted into (a configured name becomes an id) and the message ts. */
+  const postRendered = async (channel: string, threadTs: string | undefined, rendered: RenderedSlackMessage): Promise<{ channel: string; ts: string }> => {
     const result = await call('chat.postMessage', () =>
       client.chat.postMessage({
         channel,
@@ -109,7 +110,37 @@ export function createSlackSurface(options: SlackSurfaceOptions): ChatSurface {
       }),
     );
     if (typeof result.ts !== 'string') throw new AppError('chat.bad_request', 'chat.postMessage returned no ts');
-    return result.ts;
+    // chat.update only takes a channel id, so the id from the answer is what a later update needs.
+    return { channel: typeof result.channel === 'string' && result.channel.length > 0 ? result.channel : channel, ts: result.ts };
+  };
+
+  const updateRendered = async (channel: string, ts: string, rendered: RenderedSlackMessage): Promise<void> => {
+    await call('chat.update', () =>
+      client.chat.update({
+        channel,
+        ts,
+        text: rendered.text,
+        blocks: rendered.blocks as unknown as slackTypes.KnownBlock[],
+        link_names: false,
+        parse: 'none',
+      }),
+    );
+  };
+
+  /** The part of a user record that decides whether we may DM them as an approver or agent. */
+  const isServableMember = async (user: SlackUserRecord): Promise<boolean> => {
+    const workspace = await homeWorkspace();
+    const home =
+      user.team_id === workspace.teamId ||
+      (workspace.enterpriseId !== undefined && user.enterprise_user?.enterprise_id === workspace.enterpriseId);
+    return (
+      home &&
+      user.deleted !== true &&
+      user.is_bot !== true &&
+      user.is_stranger !== true &&
+      user.is_restricted !== true &&
+      user.is_ultra_restricted !== true
+    );
   };
 
   return {
@@ -154,26 +185,66 @@ export function createSlackSurface(options: SlackSurfaceOptions): ChatSurface {
       return identity;
     },
 
-    post(conversation: ConversationRef, message: OutboundMessage): Promise<string> {
-      return postRendered(conversation.channelId, conversation.threadId, renderOutboundMessage(message));
+    async post(conversation: ConversationRef, message: OutboundMessage): Promise<string> {
+      return (await postRendered(conversation.channelId, conversation.threadId, renderOutboundMessage(message))).ts;
     },
 
     async update(conversation: ConversationRef, messageId: string, message: OutboundMessage): Promise<void> {
-      const rendered = renderOutboundMessage(message);
-      await call('chat.update', () =>
-        client.chat.update({
-          channel: conversation.channelId,
-          ts: messageId,
-          text: rendered.text,
-          blocks: rendered.blocks as unknown as slackTypes.KnownBlock[],
-          link_names: false,
-          parse: 'none',
-        }),
-      );
+      await updateRendered(conversation.channelId, messageId, renderOutboundMessage(message));
     },
 
-    async escalate(escalation: Escalation): Promise<void> {
-      await postRendered(options.escalationChannelId, undefined, renderEscalation(escalation));
+    /**
+     * users.lookupByEmail (needs users:read.email). Slack documents `users_not_found` for an unknown
+     * address (older references say `user_not_found`; both mean "nobody"). Only an active, full member
+     * of our own workspace counts: a deactivated account, a bot, a guest or a Slack Connect user with
+     * that address is "nobody" too, so an approval can never be routed to them. There is no fallback
+     * to names: display names are user-editable (F19).
+     */
+    async findUserByEmail(email: string): Promise<string | undefined> {
+      const wanted = email.trim();
+      if (wanted.length === 0) return undefined;
+      let user: SlackUserRecord;
+      try {
+        const result = await client.users.lookupByEmail({ email: wanted });
+        user = (result.user ?? {}) as SlackUserRecord;
+      } catch (error) {
+        const mapped = toChatAppError(error, 'users.lookupByEmail');
+        const slackError = mapped.details?.['slackError'];
+        if (slackError === 'users_not_found' || slackError === 'user_not_found') return undefined;
+        logger.warn({ method: 'users.lookupByEmail', code: mapped.code, slackError }, 'slack call failed');
+        throw mapped;
+      }
+      // The answer must be the person with exactly that address, never a near match.
+      if (typeof user.id !== 'string' || nonEmpty(user.profile?.email)?.toLowerCase() !== wanted.toLowerCase()) return undefined;
+      if (!(await isServableMember(user))) {
+        logger.info({ method: 'users.lookupByEmail', chatUserId: user.id }, 'email belongs to a member we do not serve');
+        return undefined;
+      }
+      return user.id;
+    },
+
+    /** conversations.open with one user id: the bot's DM with them (created on first use, stable after). */
+    async openDirectConversation(chatUserId: string): Promise<ConversationRef> {
+      const result = await call('conversations.open', () => client.conversations.open({ users: chatUserId }));
+      const channelId = result.channel?.id;
+      if (typeof channelId !== 'string' || channelId.length === 0) {
+        throw new AppError('chat.bad_request', 'conversations.open returned no channel id', { details: { method: 'conversations.open' } });
+      }
+      return { surface: 'slack', channelId };
+    },
+
+    async escalate(escalation: Escalation): Promise<PostedMessage> {
+      const posted = await postRendered(options.escalationChannelId, undefined, renderEscalation(escalation));
+      return { conversation: { surface: 'slack', channelId: posted.channel }, messageId: posted.ts };
+    },
+
+    async updateEscalation(posted: PostedMessage, escalation: Escalation): Promise<void> {
+      if (posted.conversation.surface !== 'slack') {
+        throw new AppError('chat.bad_request', `The Slack surface cannot update a ${posted.conversation.surface} card.`, {
+          details: { surface: posted.conversation.surface },
+        });
+      }
+      await updateRendered(posted.conversation.channelId, posted.messageId, renderEscalation(escalation));
     },
   };
 }

@@ -17,3 +17,4 @@ export * from './ports/policy-engine';
 export * from './ports/logger';
 export * from './ports/inbound-handlers';
 export * from './use-cases';
+export * from './domain/normalize-name';

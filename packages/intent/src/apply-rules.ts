@@ -32,6 +32,12 @@ const RULE_CONFIDENCE = 0.85;
 /** Injected text may still name an action, but never confidently enough to skip the clarifying question. */
 const INJECTION_ACTION_CAP = 0.5;
 const GREETING_START = /^(?:h+i+e*|h+e+y+a*|h+e+l+o+|hel+er|y+o+|a+y+|ey|hiya|howdy|ahoy|hola|bonjour|aloha|salut|salutations|greetings|good (?:morning|afternoon|evening|day)|morning|evening)\b/;
+/**
+ * The bot's own replies tell people to 'Say "help"'; that one word is too short for the model to be
+ * sure of (0.47), and answering it with "Did you mean…?" buttons would be a bot that cannot follow
+ * its own instructions.
+ */
+const BARE_HELP = /^(?:help|help me|help please|please help|menu|commands)$/;
 const REMOVE_VERB = /\b(?:remove|take me off|take me out|drop me|leave|revoke my|unsubscribe|no longer need)\b/i;
 const EXPLICIT_PASSWORD_CHANGE = /\b(?:reset|change|new|update|rotate)\b.{0,25}\bpassword\b|\bpassword\b.{0,15}\b(?:reset|change)\b/;
 const SLOT_INTENTS: Record<string, readonly IntentName[]> = {
@@ -79,6 +85,9 @@ export function applyRules(input: RuleInput): Classification {
     // "Hieeee", "heyyy bot", "ey boss": a short opener is a greeting however it is spelled.
     raiseTo(dist, 'greeting', RULE_CONFIDENCE);
     evidence.push('rule:greeting-opener', ...whole.evidence);
+  } else if (BARE_HELP.test(input.normalised)) {
+    raiseTo(dist, 'help', RULE_CONFIDENCE);
+    evidence.push('rule:help-command', ...whole.evidence);
   } else if (whole.tokenCount === 0 || !/\p{L}/u.test(raw)) {
     force(dist, 'unknown', 0.9);
     evidence.push('rule:empty');

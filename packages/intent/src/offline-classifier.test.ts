@@ -149,6 +149,15 @@ describe('typos and phrasing', () => {
   });
 });
 
+describe('the commands the bot itself advertises', () => {
+  it.each(['help', 'Help!', 'help please', 'menu'])('"%s" is help, confidently enough not to be asked back', (text) => {
+    const result = classify(text);
+    expect(result.intent).toBe('help');
+    // Below the policy's 0.6 threshold the core would answer 'Say "help"' with a clarifying question.
+    expect(result.confidence).toBeGreaterThanOrEqual(0.6);
+  });
+});
+
 describe('prompt injection', () => {
   const injections = readFileSync(path.resolve(__dirname, '../../../../shared/eval/injection.jsonl'), 'utf8')
     .split('\n')

@@ -12,9 +12,13 @@ export interface BullActionQueue extends ActionQueue {
 }
 
 export function createBullActionQueue(options: { connection: ConnectionOptions; prefix: string }): BullActionQueue {
-  const queues = Object.fromEntries(
-    JOB_NAMES.map((name) => [name, new Queue(QUEUES[name], { connection: options.connection, prefix: options.prefix })]),
-  ) as Record<JobName, Queue>;
+  // One Queue object per BullMQ queue, shared by the job names routed to it.
+  const byQueue = new Map<string, Queue>();
+  for (const name of JOB_NAMES) {
+    const queueName = QUEUES[name];
+    if (!byQueue.has(queueName)) byQueue.set(queueName, new Queue(queueName, { connection: options.connection, prefix: options.prefix }));
+  }
+  const queues = Object.fromEntries(JOB_NAMES.map((name) => [name, byQueue.get(QUEUES[name]) as Queue])) as Record<JobName, Queue>;
 
   return {
     queues,
@@ -36,12 +40,12 @@ export function createBullActionQueue(options: { connection: ConnectionOptions; 
     },
     async depth() {
       const entries = await Promise.all(
-        JOB_NAMES.map(async (name) => [QUEUES[name], await queues[name].getJobCountByTypes('waiting', 'delayed', 'active', 'prioritized')] as const),
+        [...byQueue.entries()].map(async ([queueName, queue]) => [queueName, await queue.getJobCountByTypes('waiting', 'delayed', 'active', 'prioritized')] as const),
       );
       return Object.fromEntries(entries);
     },
     async close() {
-      await Promise.all(Object.values(queues).map((q) => q.close()));
+      await Promise.all([...byQueue.values()].map((q) => q.close()));
     },
   };
 }

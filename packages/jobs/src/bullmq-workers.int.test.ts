@@ -8,6 +8,7 @@ import { AppError, silentLogger } from '@keyward/core';
 import type { JobName } from '@keyward/core';
 import { createBullActionQueue } from './bullmq-action-queue';
 import { createJobWorkers } from './bullmq-workers';
+import { JOB_NAMES } from './queue-names';
 import type { JobHandler } from './bullmq-workers';
 import { createRedisRateLimiter } from './redis-rate-limiter';
 import { checkRedis } from './redis-health';
@@ -47,7 +48,7 @@ describe('BullMQ queue and workers (real Redis)', () => {
     connection,
     prefix,
     logger: silentLogger,
-    handlers: { 'request.process': handler('request.process'), 'stepup.poll': handler('stepup.poll'), 'action.execute': handler('action.execute'), 'chat.notify': handler('chat.notify') },
+    handlers: Object.fromEntries(JOB_NAMES.map((name) => [name, handler(name)])) as Record<JobName, JobHandler>,
     onGaveUp: async (name, _payload, error) => {
       gaveUp.push({ name, code: error instanceof AppError ? error.code : 'other' });
     },
@@ -87,6 +88,14 @@ describe('BullMQ queue and workers (real Redis)', () => {
     await waitFor(() => gaveUp.length === 1);
     expect(gaveUp[0]).toEqual({ name: 'action.execute', code: 'idp.denied' });
     expect(calls.filter((c) => c.requestId === 'rq_d')).toHaveLength(1);
+  });
+
+  it('routes each job name to its own handler when names share a queue', async () => {
+    await queue.enqueue({ name: 'approval.notify', requestId: 'rq_f', step: 'card:a1' });
+    await queue.enqueue({ name: 'approval.click', requestId: 'rq_f', step: 'click:1' });
+    await queue.enqueue({ name: 'approval.expire', requestId: 'rq_f', step: 'expire:a1' });
+    await waitFor(() => calls.filter((c) => c.requestId === 'rq_f').length === 3);
+    expect(calls.filter((c) => c.requestId === 'rq_f').map((c) => c.name).sort()).toEqual(['approval.click', 'approval.expire', 'approval.notify']);
   });
 
   it('delays a delayed job', async () => {

@@ -5,7 +5,7 @@ import { isAppError } from '@keyward/core';
 import { jobPayloadSchema } from './job-payload.schema';
 import type { JobPayload } from './job-payload.schema';
 import { JOB_NAMES, QUEUES } from './queue-names';
-import { backoffDelay, toQueueError } from './retry-policy';
+import { backoffDelay, fromQueueError, toQueueError } from './retry-policy';
 
 export type JobHandler = (payload: JobPayload, context: { attemptsMade: number; jobId: string }) => Promise<void>;
 
@@ -28,15 +28,19 @@ export interface JobWorkers {
 }
 
 export function createJobWorkers(options: WorkerOptions): JobWorkers {
-  const workers = JOB_NAMES.map((name) => {
+  // One BullMQ Worker per queue; several job names may share a queue, so dispatch by job.name.
+  const queueNames = [...new Set(JOB_NAMES.map((name) => QUEUES[name]))];
+  const isJobName = (value: string): value is JobName => (JOB_NAMES as readonly string[]).includes(value);
+  const workers = queueNames.map((queueName) => {
     const worker = new Worker(
-      QUEUES[name],
+      queueName,
       async (job: Job) => {
         const parsed = jobPayloadSchema.safeParse(job.data);
-        if (!parsed.success) {
-          options.logger.error({ jobId: job.id, queue: QUEUES[name] }, 'malformed job payload dropped');
+        if (!parsed.success || !isJobName(job.name) || QUEUES[job.name] !== queueName) {
+          options.logger.error({ jobId: job.id, queue: queueName, job: job.name }, 'malformed or misrouted job dropped');
           return;
         }
+        const name = job.name;
         const log = options.logger.child({ jobId: job.id, requestId: parsed.data.requestId, job: name });
         try {
           await options.handlers[name](parsed.data, { attemptsMade: job.attemptsMade, jobId: job.id ?? '' });
@@ -51,21 +55,21 @@ export function createJobWorkers(options: WorkerOptions): JobWorkers {
         concurrency: options.concurrency ?? 10,
         lockDuration: options.lockDurationMs ?? 60_000,
         settings: {
-          backoffStrategy: (attemptsMade: number, _type?: string, error?: Error) => backoffDelay(attemptsMade, unwrap(error)),
+          backoffStrategy: (attemptsMade: number, _type?: string, error?: Error) => backoffDelay(attemptsMade, fromQueueError(error)),
         },
       },
     );
     worker.on('failed', (job, error) => {
-      if (!job) return;
+      if (!job || !isJobName(job.name)) return;
       const exhausted = job.attemptsMade >= (job.opts.attempts ?? 1) || error.name === 'UnrecoverableError';
       if (!exhausted) return;
       const parsed = jobPayloadSchema.safeParse(job.data);
       if (!parsed.success) return;
-      options.onGaveUp(name, parsed.data, unwrap(error)).catch((gaveUpError: unknown) => {
+      options.onGaveUp(job.name, parsed.data, fromQueueError(error)).catch((gaveUpError: unknown) => {
         options.logger.error({ jobId: job.id, err: String(gaveUpError) }, 'could not record a job that gave up');
       });
     });
-    worker.on('error', (error) => options.logger.error({ queue: QUEUES[name], err: error.message }, 'worker connection error'));
+    worker.on('error', (error) => options.logger.error({ queue: queueName, err: error.message }, 'worker connection error'));
     return worker;
   });
   return {
@@ -74,9 +78,4 @@ export function createJobWorkers(options: WorkerOptions): JobWorkers {
       await Promise.all(workers.map((w) => w.close()));
     },
   };
-}
-
-function unwrap(error: unknown): unknown {
-  const cause = (error as { cause?: unknown } | undefined)?.cause;
-  return cause ?? error;
 }

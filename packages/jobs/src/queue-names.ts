@@ -9,6 +9,13 @@ export const QUEUES: Record<JobName, string> = {
   'stepup.poll': 'stepup',
   'action.execute': 'actions',
   'chat.notify': 'notify',
+  'approval.notify': 'approvals',
+  'approval.click': 'approvals',
+  'approval.stepup_poll': 'approvals',
+  'approval.remind': 'timers',
+  'approval.expire': 'timers',
+  'access.notice': 'timers',
+  'access.expire': 'timers',
 };
 
 export const JOB_NAMES = Object.keys(QUEUES) as JobName[];

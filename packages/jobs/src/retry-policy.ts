@@ -16,6 +16,18 @@ export function toQueueError(error: unknown): Error {
 }
 
 /**
+ * The inverse of `toQueueError`, for what BullMQ hands back (backoff strategy, `failed` event): the
+ * AppError we threw. Only our UnrecoverableError wrapper is peeled off. An AppError's own `cause` is
+ * the vendor error underneath (the Okta SDK's 429) and must not be: it has no `retryAfterMs`, and the
+ * retry would then ignore X-Rate-Limit-Reset (F06).
+ */
+export function fromQueueError(error: unknown): unknown {
+  if (isAppError(error)) return error;
+  const cause = (error as { cause?: unknown } | undefined)?.cause;
+  return isAppError(cause) ? cause : error;
+}
+
+/**
  * Backoff: exponential with jitter, but never earlier than a server-given wait (Okta
  * X-Rate-Limit-Reset, Graph Retry-After) — retrying before the reset only burns the budget (F06).
  */

@@ -1,12 +1,26 @@
 import { z } from 'zod';
 
 const band = z.enum(['low', 'low_medium', 'medium', 'high', 'critical']);
+const approver = z.enum(['manager', 'app_owner', 'group_owner', 'helpdesk_admin']);
+const email = z.string().regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address');
 
 const actionRule = z.discriminatedUnion('mode', [
-  z.object({ mode: z.literal('self_service'), band, verification: z.enum(['push']) }).strict(),
+  z
+    .object({
+      mode: z.literal('self_service'),
+      band,
+      verification: z.enum(['push']),
+      approvers: z.array(approver).default([]),
+      approverStepUp: z.boolean().default(false),
+      /** MFA reset with no usable factor: who attests instead of a push. */
+      withoutFactor: z.array(approver).optional(),
+    })
+    .strict(),
   z.object({ mode: z.literal('escalate'), band }).strict(),
   z.object({ mode: z.literal('refuse'), band }).strict(),
 ]);
+
+const catalogueEntry = z.object({ name: z.string().min(1), owner: email.optional(), maxDays: z.number().int().min(1).max(3650).optional() }).strict();
 
 export const policySchema = z
   .object({
@@ -24,11 +38,27 @@ export const policySchema = z
           .default({ groups: [], attributes: {} }),
       })
       .strict(),
+    catalogue: z.object({ groups: z.array(catalogueEntry).default([]), apps: z.array(catalogueEntry).default([]) }).strict().default({ groups: [], apps: [] }),
+    approvals: z
+      .object({ reminderHours: z.number().min(0.01).max(24 * 30), expiryHours: z.number().min(0.01).max(24 * 60), order: z.enum(['sequential', 'parallel']).default('sequential') })
+      .strict()
+      .default({ reminderHours: 24, expiryHours: 72, order: 'sequential' }),
+    helpdesk: z.object({ admins: z.array(email).default([]) }).strict().default({ admins: [] }),
+    conditionalAccess: z
+      .object({ exclusionGroup: z.string().min(1), defaultDays: z.number().int().min(1), maxDays: z.number().int().min(1).max(365) })
+      .strict()
+      .optional(),
+    timeBound: z.object({ noticeHours: z.number().min(0).max(24 * 30) }).strict().default({ noticeHours: 24 }),
     stepUp: z
       .object({
         push: z.object({ rateLimit: z.object({ limit: z.number().int().min(1).max(20), windowMinutes: z.number().min(1).max(1440) }).strict() }).strict(),
       })
       .strict(),
+    velocity: z.object({ limit: z.number().int().min(1).max(100), windowMinutes: z.number().min(1).max(1440) }).strict().default({ limit: 5, windowMinutes: 60 }),
+    riskSignals: z.object({ refuseAt: z.enum(['low', 'medium', 'high']) }).strict().default({ refuseAt: 'medium' }),
+    populations: z
+      .array(z.object({ name: z.string().min(1), attribute: z.string().min(1), values: z.array(z.string().min(1)).min(1), deniedActions: z.array(z.string()).min(1) }).strict())
+      .default([]),
     classifier: z.object({ confidenceThreshold: z.number().min(0).max(1) }).strict(),
     secrets: z.object({ ttlMinutes: z.number().min(1).max(24 * 60) }).strict(),
     actions: z
@@ -49,3 +79,4 @@ export const policySchema = z
   .strict();
 
 export type PolicyDocument = z.infer<typeof policySchema>;
+export type ActionRule = PolicyDocument['actions'][keyof PolicyDocument['actions']];

@@ -31,6 +31,7 @@ export function sampleRequest(overrides: Partial<ServiceRequest> = {}): ServiceR
     params: {},
     text: 'I forgot my password',
     messages: {},
+    approvals: [],
     ...overrides,
   };
 }
@@ -68,7 +69,7 @@ export function describeSqlStoreContract(getDb: () => Kysely<KeywardDatabase>): 
   describe('SqlRequestStore', () => {
     it('creates and reads back a request unchanged', async () => {
       const store = createSqlRequestStore(getDb());
-      const request = sampleRequest({ params: { compromiseSuspected: true }, messages: { status: 'm1' } });
+      const request = sampleRequest({ params: { compromiseSuspected: true }, messages: { status: { conversation: { surface: 'console', channelId: 'D1' }, messageId: 'm1' } } });
       await store.create(request);
       expect(await store.get(request.id)).toEqual(request);
       expect(await store.get(randomUUID())).toBeUndefined();
@@ -114,7 +115,7 @@ export function describeSqlStoreContract(getDb: () => Kysely<KeywardDatabase>): 
       expect(await store.save(done)).toBe(true);
       expect(await store.save(advance(done, 'executing'))).toBe(false);
       expect(await store.save(advance(done, 'failed'))).toBe(false);
-      const bookkeeping = advance(done, 'succeeded', { outcome: { secretPending: false }, messages: { result: 'm9' } });
+      const bookkeeping = advance(done, 'succeeded', { outcome: { secretPending: false }, messages: { result: { conversation: { surface: 'console', channelId: 'D1' }, messageId: 'm9' } } });
       expect(await store.save(bookkeeping)).toBe(true);
       expect(await store.get(request.id)).toEqual(bookkeeping);
     });

@@ -10,7 +10,7 @@ import type { ChatSurface, CoreDeps, InboundHandlers, Logger, SurfaceName } from
 import { onInboundAction, onInboundMessage, onRevealSecret, systemClock } from '@keyward/core';
 import { createOktaIdentityProvider, createOktaPushVerifier } from '@keyward/idp-okta';
 import type { OktaAdapterOptions } from '@keyward/idp-okta';
-import { createOfflineClassifier } from '@keyward/intent';
+import { createClassifier } from '@keyward/intent';
 import { checkRedis, createBullActionQueue, createJobWorkers, createRedisRateLimiter } from '@keyward/jobs';
 import type { JobWorkers } from '@keyward/jobs';
 import { loadPolicy } from '@keyward/policy';
@@ -108,7 +108,14 @@ export async function startKeyward(config: KeywardConfig, options: { role: Role;
       idp: createOktaIdentityProvider(okta),
       stepUp: createOktaPushVerifier(okta),
       policy,
-      classifier: createOfflineClassifier(),
+      // Offline alone, or OpenAI with the offline classifier as its fallback (OPENAI_API_KEY); the
+      // model sees the message and the requestable names only.
+      classifier: createClassifier({
+        openai: config.openai,
+        logger,
+        clock: systemClock,
+        catalogue: { groups: policy.document.catalogue.groups.map((g) => g.name), apps: policy.document.catalogue.apps.map((a) => a.name) },
+      }),
       chats,
       vault,
       rateLimiter: createRedisRateLimiter(redis, config.queuePrefix),
@@ -204,8 +211,12 @@ function withLoggedEscalations(surface: ChatSurface, logger: Logger): ChatSurfac
     lookupUser: (id, team) => surface.lookupUser(id, team),
     post: (conversation, message) => surface.post(conversation, message),
     update: (conversation, messageId, message) => surface.update(conversation, messageId, message),
+    findUserByEmail: (email) => surface.findUserByEmail(email),
+    openDirectConversation: (id) => surface.openDirectConversation(id),
     escalate: async (escalation) => {
       logger.warn({ requestId: escalation.requestId, reason: escalation.reason, severity: escalation.severity }, 'escalation (no SLACK_ESCALATION_CHANNEL configured)');
+      return undefined;
     },
+    updateEscalation: async () => undefined,
   };
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ConsoleDirectory, ConsolePerson, PhoneSimulator } from '@keyward/chat-console';
+import type { ConsoleDirectory, ConsolePerson, ConsoleRole, PhoneSimulator } from '@keyward/chat-console';
 import { createOktaFake, demoDirectory } from '@keyward/testkit';
 import type { OktaFake } from '@keyward/testkit';
 
@@ -10,8 +10,13 @@ const NOTES: Record<string, string> = {
   carol: 'Holds an Okta admin role (the bot must refuse)',
   dave: 'No Okta Verify push factor',
   erin: 'In the privileged "Okta Administrators" group',
-  frank: "Alice's manager",
+  frank: 'Manager of Alice, Bob, Dave, Erin and Grace (approves their requests)',
+  grace: 'HR; owner of the Figma app (approves Figma access)',
+  hank: 'Helpdesk admin (approves sign-in exceptions; has an admin role)',
 };
+
+/** How the console marks each persona (the helpdesk agent gets the channel's buttons). */
+const ROLES: Record<string, ConsoleRole> = { frank: 'manager', grace: 'app_owner', hank: 'helpdesk' };
 
 /**
  * The embedded default's directory: the Okta-compatible fake seeded with demo users, served on
@@ -25,7 +30,7 @@ export async function startSandboxDirectory(): Promise<OktaFake> {
 export function sandboxConsoleDirectory(): ConsoleDirectory {
   const people: ConsolePerson[] = (demoDirectory.users ?? []).map((user) => {
     const key = user.firstName.toLowerCase();
-    return { chatUserId: `console-${key}`, displayName: `${user.firstName} ${user.lastName}`, email: user.email, note: NOTES[key] ?? '' };
+    return { chatUserId: `console-${key}`, displayName: `${user.firstName} ${user.lastName}`, email: user.email, note: NOTES[key] ?? '', role: ROLES[key] ?? 'employee' };
   });
   return { listPeople: async () => people };
 }

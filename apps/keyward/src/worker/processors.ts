@@ -1,5 +1,20 @@
 import type { CoreDeps, JobName, Notification } from '@keyward/core';
-import { AppError, deliverNotification, executeAction, onJobGaveUp, pollStepUp, processRequest, recordAudit } from '@keyward/core';
+import {
+  AppError,
+  announceAccessExpiry,
+  deliverNotification,
+  executeAction,
+  expireAccess,
+  expireApproval,
+  onJobGaveUp,
+  pollApproverStepUp,
+  pollStepUp,
+  postApprovalCard,
+  processApprovalClick,
+  processRequest,
+  recordAudit,
+  remindApproval,
+} from '@keyward/core';
 import type { JobHandler, JobPayload } from '@keyward/jobs';
 
 /**
@@ -8,13 +23,27 @@ import type { JobHandler, JobPayload } from '@keyward/jobs';
  */
 export function createProcessors(deps: CoreDeps): Record<JobName, JobHandler> {
   return {
-    'request.process': async (payload) => processRequest(deps, payload.requestId),
+    'request.process': async (payload) => processRequest(deps, payload.requestId, { noDevice: payload.noDevice === true }),
     'stepup.poll': async (payload) => pollStepUp(deps, payload.requestId, payload.attempt ?? 1),
     'action.execute': async (payload) => executeAction(deps, payload.requestId),
     'chat.notify': async (payload) => {
       if (!payload.notification) throw new AppError('internal', 'chat.notify job without a notification');
       await deliverNotification(deps, payload.notification as Notification);
     },
+    'approval.notify': async (payload) => postApprovalCard(deps, payload.requestId, text(payload.approvalId)),
+    'approval.click': async (payload) =>
+      processApprovalClick(deps, payload.requestId, {
+        approvalId: text(payload.approvalId),
+        decision: payload.decision === 'approve' ? 'approve' : 'deny',
+        clickerChatUserId: text(payload.clickerChatUserId),
+        note: typeof payload.note === 'string' ? payload.note : undefined,
+        eventId: text(payload.eventId),
+      }),
+    'approval.stepup_poll': async (payload) => pollApproverStepUp(deps, payload.requestId, text(payload.approvalId), payload.attempt ?? 1),
+    'approval.remind': async (payload) => remindApproval(deps, payload.requestId, text(payload.approvalId)),
+    'approval.expire': async (payload) => expireApproval(deps, payload.requestId, text(payload.approvalId)),
+    'access.notice': async (payload) => announceAccessExpiry(deps, payload.requestId),
+    'access.expire': async (payload) => expireAccess(deps, payload.requestId),
   };
 }
 
@@ -30,4 +59,9 @@ export function createGaveUpHandler(deps: CoreDeps) {
     }
     await onJobGaveUp(deps, payload.requestId, error);
   };
+}
+
+/** Job payload fields cross Redis as JSON: anything that is not a string is treated as absent. */
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, CHAT_ACTIONS } from '@keyward/core';
-import type { AuditLog, ConversationRef, InboundAction, InboundHandlers, InboundMessage } from '@keyward/core';
+import type { AuditLog, ChatButton, ConversationRef, Escalation, InboundAction, InboundHandlers, InboundMessage, PostedMessage } from '@keyward/core';
 import type { ConsoleSurface } from '../console-surface';
 import type { FakePhoneSimulator } from './fake-phone-simulator';
 
@@ -20,6 +20,42 @@ export function createDemoBot(deps: DemoBotDeps): InboundHandlers {
   const { surface, phone, audit } = deps;
   const now = deps.now ?? (() => new Date());
   const secrets = new Map<string, string>();
+  const cases = new Map<string, { posted: PostedMessage; escalation: Escalation; requester: ConversationRef }>();
+
+  const caseButtons = (requestId: string, taken: boolean): ChatButton[] => [
+    ...(taken ? [] : [{ actionId: CHAT_ACTIONS.caseTake, value: requestId, label: 'Take' }]),
+    { actionId: CHAT_ACTIONS.caseResolve, value: requestId, label: 'Resolve', style: 'primary' },
+    { actionId: CHAT_ACTIONS.caseReject, value: requestId, label: 'Reject', style: 'danger' },
+  ];
+
+  async function openCase(requestId: string, requester: ConversationRef, escalation: Escalation): Promise<void> {
+    const card: Escalation = { ...escalation, requestId, status: 'Open', buttons: caseButtons(requestId, false) };
+    const posted = await surface.escalate(card);
+    cases.set(requestId, { posted, escalation: card, requester });
+  }
+
+  /** Take / Resolve / Reject on a case card; only a helpdesk persona may work a case. */
+  async function onCaseAction(action: InboundAction): Promise<void> {
+    const found = cases.get(action.value);
+    const agent = await surface.findPerson(action.chatUserId);
+    if (found === undefined || agent?.role !== 'helpdesk') return;
+    if (action.actionId === CHAT_ACTIONS.caseTake) {
+      found.escalation = { ...found.escalation, status: `Taken by ${agent.displayName}`, buttons: caseButtons(action.value, true) };
+      await surface.updateEscalation(found.posted, found.escalation);
+      return;
+    }
+    const verb = action.actionId === CHAT_ACTIONS.caseResolve ? 'Resolved' : 'Rejected';
+    // The final card has no buttons: the case is closed.
+    const { reason, facts, severity } = found.escalation;
+    found.escalation = { requestId: action.value, reason, facts, severity, status: `${verb} by ${agent.displayName}: ${action.note ?? ''}` };
+    await surface.updateEscalation(found.posted, found.escalation);
+    await surface.post(found.requester, {
+      text: `The helpdesk ${verb.toLowerCase()} your request: ${action.note ?? ''}`,
+      tone: verb === 'Resolved' ? 'success' : 'warning',
+      context: [`Request ${action.value}`],
+    });
+    cases.delete(action.value);
+  }
   const agent = { name: 'keyward-demo', version: '0.0.0' };
 
   async function record(requestId: string, type: string, conversation: ConversationRef, chatUserId: string, extra = {}) {
@@ -68,8 +104,7 @@ export function createDemoBot(deps: DemoBotDeps): InboundHandlers {
       context: [`Request ${requestId} · ${result}`],
     });
     if (result === 'rejected') {
-      await surface.escalate({
-        requestId,
+      await openCase(requestId, conversation, {
         reason: 'A password-reset push was rejected',
         facts: { Requester: identity.displayName ?? chatUserId, Email: identity.email ?? '', Outcome: 'wrong number or denied' },
         severity: 'warning',
@@ -97,8 +132,7 @@ export function createDemoBot(deps: DemoBotDeps): InboundHandlers {
           tone: 'warning',
           context: [`Request ${requestId} · escalated`],
         });
-        await surface.escalate({
-          requestId,
+        await openCase(requestId, conversation, {
           reason,
           facts: { Requester: identity.displayName ?? chatUserId, Email: identity.email ?? '', Asked: message.text },
           severity: note.includes('admin') ? 'critical' : 'info',
@@ -117,6 +151,10 @@ export function createDemoBot(deps: DemoBotDeps): InboundHandlers {
     },
 
     async onAction(action: InboundAction): Promise<void> {
+      if (action.actionId === CHAT_ACTIONS.caseTake || action.actionId === CHAT_ACTIONS.caseResolve || action.actionId === CHAT_ACTIONS.caseReject) {
+        await onCaseAction(action);
+        return;
+      }
       if (action.actionId === CHAT_ACTIONS.cancelRequest && action.messageId !== undefined) {
         await surface.update(action.conversation, action.messageId, { text: 'Cancelled. Nothing was changed.', context: [`Request ${action.value}`] });
         return;

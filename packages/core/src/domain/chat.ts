@@ -36,14 +36,34 @@ export interface InboundAction {
   value: string;
   /** Message that carried the button, so it can be updated to its final state. */
   messageId?: string;
+  /** Free text the clicker typed (note on resolve / reject / deny), plain text. */
+  note?: string;
   receivedAt: Date;
+}
+
+/** A message the bot posted, enough to update it later (final state of a card). */
+export interface PostedMessage {
+  conversation: ConversationRef;
+  messageId: string;
 }
 
 export const CHAT_ACTIONS = {
   choose: 'keyward.choose',
   revealSecret: 'keyward.reveal_secret',
   cancelRequest: 'keyward.cancel',
+  /** Approver buttons: value = `${requestId}|${approvalId}`. */
+  approve: 'keyward.approve',
+  deny: 'keyward.deny',
+  /** The requester cannot answer a push (lost phone): switch an MFA reset to attestation. */
+  noDevice: 'keyward.no_device',
+  /** Helpdesk case buttons: value = requestId. Resolve / reject carry a note the agent types. */
+  caseTake: 'keyward.case_take',
+  caseResolve: 'keyward.case_resolve',
+  caseReject: 'keyward.case_reject',
 } as const;
+
+/** Buttons whose click must collect a free-text note first (a modal / prompt on the surface). */
+export const NOTE_ACTIONS: readonly ChatActionId[] = [CHAT_ACTIONS.caseResolve, CHAT_ACTIONS.caseReject, CHAT_ACTIONS.deny];
 export type ChatActionId = (typeof CHAT_ACTIONS)[keyof typeof CHAT_ACTIONS];
 
 export interface ChatButton {
@@ -83,7 +103,11 @@ export interface ChatIdentity {
 export interface Escalation {
   requestId?: string;
   reason: string;
-  /** Plain-text facts for the helpdesk: who, what, why refused, risk signals. */
+  /** Plain-text facts for the helpdesk: who, what, why refused, risk signals, conversation excerpt. */
   facts: Record<string, string>;
   severity: 'info' | 'warning' | 'critical';
+  /** Take / Resolve / Reject, and Approve / Deny for admin-approval cases. */
+  buttons?: ChatButton[];
+  /** Current case state line, e.g. "Taken by Dana" (shown on the card). */
+  status?: string;
 }

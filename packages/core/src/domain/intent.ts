@@ -15,6 +15,30 @@ export type EscalatedAction = (typeof ESCALATED_ACTIONS)[number];
 
 export type ActionKind = SelfServiceAction | EscalatedAction;
 
+/** Actions the worker can run against the IdP (after the verification and approvals the policy asks for). */
+export const EXECUTABLE_ACTIONS = [
+  'password_reset',
+  'account_unlock',
+  'session_revoke',
+  'mfa_reset',
+  'group_membership_add',
+  'group_membership_remove',
+  'app_access_request',
+  'conditional_access_change',
+] as const satisfies readonly ActionKind[];
+export type ExecutableAction = (typeof EXECUTABLE_ACTIONS)[number];
+
+export function isExecutableAction(action: ActionKind): action is ExecutableAction {
+  return (EXECUTABLE_ACTIONS as readonly string[]).includes(action);
+}
+
+/** Actions that need a catalogue resource (a requestable group or app). */
+export const RESOURCE_ACTIONS: Partial<Record<ActionKind, 'group' | 'app'>> = {
+  group_membership_add: 'group',
+  group_membership_remove: 'group',
+  app_access_request: 'app',
+};
+
 export const CONVERSATIONAL_INTENTS = ['greeting', 'help', 'human_agent', 'status', 'cancel', 'out_of_scope', 'unknown'] as const;
 export type ConversationalIntent = (typeof CONVERSATIONAL_INTENTS)[number];
 
@@ -45,6 +69,12 @@ export interface Classification {
   /** The message negates the action ("I don't need a reset"). */
   negated: boolean;
   classifier: { name: string; version: string; model?: string };
+  /** Wall time the classification took, when a remote model was asked (audit + metrics, issue #5). */
+  latencyMs?: number;
+  /** Tokens the language model billed for this message, when one answered. */
+  usage?: { promptTokens: number; completionTokens: number; totalTokens: number };
+  /** Why a model-backed classifier answered with its offline fallback (timeout, refusal, invented slot…). */
+  fallbackReason?: string;
 }
 
 /** Human labels, used in chat and in the console. */

@@ -19,7 +19,8 @@ function request(state: RequestState, overrides: Partial<ServiceRequest> = {}): 
     requester: { chatUserId: 'U1' },
     params: {},
     text: 'reset my password',
-    messages: { first: 'm1' },
+    messages: { first: { conversation: { surface: 'console', channelId: 'D1' }, messageId: 'm1' } },
+    approvals: [{ id: 'a1', role: 'manager', state: 'pending', stepUpRequired: false }],
     stepUp: { transactionId: 'tx', factorId: 'f', factorType: 'push', startedAt: '', expiresAt: '', polls: 2 },
     outcome: { summary: 'before' },
     ...overrides,
@@ -49,6 +50,9 @@ const decision: Decision = {
   reasons: [],
   policyVersion: 'v',
   policyHash: 'h',
+  approvers: [],
+  approvalMode: 'sequential',
+  approverStepUp: false,
 };
 
 /** One sample of every event type. */
@@ -70,7 +74,17 @@ const EVENTS: Record<RequestEvent['type'], RequestEvent> = {
   failed: { type: 'failed', errorCode: 'idp.denied', summary: 'failed' },
   cancelled: { type: 'cancelled', by: 'requester' },
   expired: { type: 'expired' },
+  approval_requested: { type: 'approval_requested', approvals: [{ id: 'a1', role: 'manager', state: 'pending', stepUpRequired: false }] },
+  approval_updated: { type: 'approval_updated', approval: { id: 'a1', role: 'manager', state: 'approved', stepUpRequired: false } },
+  approved: { type: 'approved' },
+  denied: { type: 'denied', by: 'Frank', note: 'not needed' },
+  case_updated: { type: 'case_updated', helpdeskCase: { state: 'taken', history: [] } },
+  message_recorded: { type: 'message_recorded', slot: 'card', posted: { conversation: { surface: 'console', channelId: 'D2' }, messageId: 'm2' } },
+  access_revoked: { type: 'access_revoked', idpRequestId: 'idp-2' },
 };
+
+/** Bookkeeping that every state accepts without changing it. */
+const EVERY: Partial<Record<RequestState, RequestState>> = Object.fromEntries(REQUEST_STATES.map((s) => [s, s]));
 
 /**
  * The state machine as DESIGN.md describes it, written out independently of the implementation's
@@ -97,6 +111,16 @@ const EXPECTED: Record<RequestEvent['type'], Partial<Record<RequestState, Reques
   failed: { queued: 'failed', executing: 'failed' },
   cancelled: { received: 'cancelled', understood: 'cancelled', clarifying: 'cancelled', decided: 'cancelled', verifying: 'cancelled', awaiting_approval: 'cancelled' },
   expired: { clarifying: 'expired', verifying: 'expired', awaiting_approval: 'expired' },
+  approval_requested: { decided: 'awaiting_approval', verifying: 'awaiting_approval', verified: 'awaiting_approval' },
+  approval_updated: {
+    awaiting_approval: 'awaiting_approval', approved: 'approved', denied: 'denied', expired: 'expired', cancelled: 'cancelled',
+    refused: 'refused', queued: 'queued', executing: 'executing', succeeded: 'succeeded', failed: 'failed',
+  },
+  approved: { awaiting_approval: 'approved' },
+  denied: { awaiting_approval: 'denied' },
+  case_updated: EVERY,
+  message_recorded: EVERY,
+  access_revoked: { succeeded: 'succeeded' },
 };
 
 const EVENT_TYPES = Object.keys(EVENTS) as RequestEvent['type'][];

@@ -1,5 +1,7 @@
 import { AppError } from './app-error';
-import type { Decision, RequestState, ServiceRequest, StepUpState } from './request';
+import type { Approval, Decision, HelpdeskCase, RequestState, ServiceRequest, StepUpState } from './request';
+import { REQUEST_STATES } from './request';
+import type { PostedMessage } from './chat';
 import { isTerminal } from './request';
 import type { Classification } from './intent';
 import { isActionKind } from './intent';
@@ -22,7 +24,17 @@ export type RequestEvent =
   | { type: 'secret_delivered' }
   | { type: 'failed'; errorCode: string; summary: string }
   | { type: 'cancelled'; by: string }
-  | { type: 'expired' };
+  | { type: 'expired' }
+  | { type: 'approval_requested'; approvals: Approval[]; decision?: Decision }
+  | { type: 'approval_updated'; approval: Approval }
+  | { type: 'approved' }
+  | { type: 'denied'; by: string; note?: string }
+  | { type: 'case_updated'; helpdeskCase: HelpdeskCase }
+  | { type: 'message_recorded'; slot: string; posted: PostedMessage }
+  | { type: 'access_revoked'; idpRequestId?: string };
+
+/** Bookkeeping events: allowed in every state, never change it (a terminal state stays terminal). */
+const EVERY_STATE = REQUEST_STATES;
 
 /** Where each event may be applied from. The table is the state machine; `transition` enforces it. */
 const ALLOWED: Record<RequestEvent['type'], readonly RequestState[]> = {
@@ -43,6 +55,13 @@ const ALLOWED: Record<RequestEvent['type'], readonly RequestState[]> = {
   failed: ['queued', 'executing'],
   cancelled: ['received', 'understood', 'clarifying', 'decided', 'verifying', 'awaiting_approval'],
   expired: ['clarifying', 'verifying', 'awaiting_approval'],
+  approval_requested: ['decided', 'verifying', 'verified'],
+  approval_updated: ['awaiting_approval', 'approved', 'denied', 'expired', 'cancelled', 'refused', 'queued', 'executing', 'succeeded', 'failed'],
+  approved: ['awaiting_approval'],
+  denied: ['awaiting_approval'],
+  case_updated: EVERY_STATE,
+  message_recorded: EVERY_STATE,
+  access_revoked: ['succeeded'],
 };
 
 const TARGET: Record<RequestEvent['type'], RequestState | null> = {
@@ -63,6 +82,13 @@ const TARGET: Record<RequestEvent['type'], RequestState | null> = {
   failed: 'failed',
   cancelled: 'cancelled',
   expired: 'expired',
+  approval_requested: 'awaiting_approval',
+  approval_updated: null,
+  approved: 'approved',
+  denied: 'denied',
+  case_updated: null,
+  message_recorded: null,
+  access_revoked: null,
 };
 
 export function canApply(state: RequestState, event: RequestEvent['type']): boolean {
@@ -84,6 +110,7 @@ export function transition(request: ServiceRequest, event: RequestEvent, now: Da
     ...request,
     params: { ...request.params },
     messages: { ...request.messages },
+    approvals: request.approvals.map((a) => ({ ...a })),
     version: request.version + 1,
     updatedAt: now.toISOString(),
     state: TARGET[event.type] ?? request.state,
@@ -99,6 +126,8 @@ export function transition(request: ServiceRequest, event: RequestEvent, now: Da
       next.params.compromiseSuspected = c.compromiseSuspected || undefined;
       next.params.negatedTopic = c.negated ? (c.slots.topic ?? c.intent) : undefined;
       next.params.namedTarget = c.slots.target;
+      // A clarification answer keeps the resource named earlier unless it names a new one.
+      next.params.resourceName = c.slots.group ?? c.slots.app ?? request.params.resourceName;
       break;
     }
     case 'decided':
@@ -140,6 +169,30 @@ export function transition(request: ServiceRequest, event: RequestEvent, now: Da
     case 'cancelled':
       next.outcome = { ...next.outcome, summary: `cancelled by ${event.by}` };
       break;
+    case 'approval_requested':
+      next.approvals = event.approvals.map((a) => ({ ...a }));
+      // The attestation path (MFA reset, no usable factor) replaces the push decision.
+      if (event.decision) next.decision = event.decision;
+      break;
+    case 'approval_updated': {
+      const index = next.approvals.findIndex((a) => a.id === event.approval.id);
+      if (index < 0) throw new AppError('request.invalid_transition', `no approval ${event.approval.id} on ${request.id}`);
+      next.approvals[index] = { ...event.approval };
+      break;
+    }
+    case 'denied':
+      next.outcome = { ...next.outcome, summary: `denied by ${event.by}` };
+      break;
+    case 'case_updated':
+      next.helpdeskCase = { ...event.helpdeskCase, history: [...event.helpdeskCase.history] };
+      break;
+    case 'message_recorded':
+      next.messages[event.slot] = event.posted;
+      break;
+    case 'access_revoked':
+      next.outcome = { ...next.outcome, summary: 'access removed at expiry' };
+      break;
+    case 'approved':
     case 'expired':
     case 'clarification_asked':
     case 'queued':

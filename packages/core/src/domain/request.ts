@@ -1,5 +1,5 @@
 import type { ActionKind, IntentName } from './intent';
-import type { ConversationRef } from './chat';
+import type { ConversationRef, Escalation, PostedMessage } from './chat';
 
 export const REQUEST_STATES = [
   'received',
@@ -32,6 +32,45 @@ export function isTerminal(state: RequestState): boolean {
 export type RiskBand = 'low' | 'low_medium' | 'medium' | 'high' | 'critical';
 export type VerificationMethod = 'push' | 'none';
 
+/** Who must approve: the requester's manager, the resource's owner, or a helpdesk admin in the channel. */
+export type ApproverRole = 'manager' | 'app_owner' | 'group_owner' | 'helpdesk_admin';
+
+export interface Approval {
+  id: string;
+  role: ApproverRole;
+  /** Resolved approver; absent for `helpdesk_admin` (any listed admin in the helpdesk channel). */
+  approver?: { idpUserId: string; chatUserId: string; displayName: string; email?: string };
+  /** waiting = sequential, not asked yet; verifying = approver is passing a step-up. */
+  state: 'waiting' | 'pending' | 'verifying' | 'approved' | 'denied' | 'expired' | 'cancelled';
+  /** High band: a click in chat is not proof; the approver passes a push too (invariant 5). */
+  stepUpRequired: boolean;
+  stepUp?: StepUpState;
+  requestedAt?: string;
+  expiresAt?: string;
+  remindedAt?: string;
+  decidedBy?: { chatUserId: string; idpUserId?: string; displayName?: string; at: string; note?: string };
+  /** Where this approval's card was posted (DM to the approver, or the helpdesk channel). */
+  card?: PostedMessage;
+}
+
+/** A resource resolved from the policy's catalogue and the IdP (never free text). */
+export interface ResolvedResource {
+  kind: 'group' | 'app';
+  id: string;
+  name: string;
+  ownerEmail?: string;
+}
+
+export interface HelpdeskCase {
+  state: 'open' | 'taken' | 'resolved' | 'rejected';
+  assignee?: { chatUserId: string; displayName?: string };
+  note?: string;
+  card?: PostedMessage;
+  /** The escalation as first posted, to re-render the card when the case changes. */
+  escalation?: Escalation;
+  history: { at: string; by: string; action: string; note?: string }[];
+}
+
 /** The policy's verdict, persisted on the request; the worker re-evaluates before any write. */
 export interface Decision {
   outcome: 'allow' | 'refuse' | 'escalate';
@@ -40,6 +79,13 @@ export interface Decision {
   verification: VerificationMethod;
   /** Id of the policy rule that decided. */
   rule: string;
+  /** Approvals the action needs after verification, in order when `approvalMode` is sequential. */
+  approvers: ApproverRole[];
+  approvalMode: 'sequential' | 'parallel';
+  /** Approvers must pass a step-up before their click counts (high band). */
+  approverStepUp: boolean;
+  /** Longest grant the policy allows for this action/resource (time-bound access), in days. */
+  maxDurationDays?: number;
   /** Plain sentences for the helpdesk and the audit log. */
   reasons: string[];
   /** What the requester is told; never reveals which signal refused them in detail. */
@@ -94,7 +140,21 @@ export interface ServiceRequest {
     negatedTopic?: string;
     /** Someone other than the requester named as the target ("reset Bob's password"): refused. */
     namedTarget?: string;
+    /** What the classifier proposed (group or app name), before resolution against the catalogue. */
+    resourceName?: string;
+    /** Requested duration, in days (time-bound access). */
+    durationDays?: number;
+    /** The requester's own words on why (shown to approvers), plain text. */
+    reason?: string;
+    /** MFA reset without a usable factor: manager attestation + helpdesk instead of a push. */
+    attestation?: boolean;
   };
+  /** The group or app, resolved against the catalogue and the IdP. */
+  resource?: ResolvedResource;
+  /** Time-bound grant: when the access is removed again (ISO). */
+  accessUntil?: string;
+  approvals: Approval[];
+  helpdeskCase?: HelpdeskCase;
   /** The message as typed. Kept so a crashed worker can resume; never copied into the audit log. */
   text: string;
   decision?: Decision;
@@ -107,6 +167,6 @@ export interface ServiceRequest {
     /** A one-time secret is waiting in the vault for the requester. */
     secretPending?: boolean;
   };
-  /** Message ids the bot posted (to update them to their final state). */
-  messages: Record<string, string>;
+  /** Messages the bot posted, by purpose (to update them to their final state). */
+  messages: Record<string, PostedMessage>;
 }

@@ -1,4 +1,4 @@
-import type { ChatIdentity, ConversationRef, Escalation, OutboundMessage } from '../domain/chat';
+import type { ChatIdentity, ConversationRef, Escalation, OutboundMessage, PostedMessage } from '../domain/chat';
 
 export interface ChatSurface {
   readonly surface: ConversationRef['surface'];
@@ -8,6 +8,12 @@ export interface ChatSurface {
   post(conversation: ConversationRef, message: OutboundMessage): Promise<string>;
   /** Replaces a message the bot posted earlier (e.g. to put a card into its final state). */
   update(conversation: ConversationRef, messageId: string, message: OutboundMessage): Promise<void>;
-  /** Posts to the helpdesk escalation channel. */
-  escalate(escalation: Escalation): Promise<void>;
+  /** The platform user with this verified email (Slack users.lookupByEmail), or undefined. */
+  findUserByEmail(email: string): Promise<string | undefined>;
+  /** A direct conversation with a user (Slack conversations.open), to DM approvers. */
+  openDirectConversation(chatUserId: string): Promise<ConversationRef>;
+  /** Posts to the helpdesk escalation channel; returns where, so the case card can be updated. */
+  escalate(escalation: Escalation): Promise<PostedMessage | undefined>;
+  /** Replaces a helpdesk case card with its new state (taken, resolved…). */
+  updateEscalation(posted: PostedMessage, escalation: Escalation): Promise<void>;
 }

@@ -16,6 +16,15 @@ export interface IdpGroup {
   name: string;
 }
 
+export interface IdpApp {
+  id: string;
+  /** The app's label as people know it ("Figma"). */
+  name: string;
+}
+
+/** IdP's own risk verdict on a user (Okta user risk, Entra riskyUsers). `unknown` when not available. */
+export type IdpRiskLevel = 'none' | 'low' | 'medium' | 'high' | 'unknown';
+
 export interface IdpWriteResult {
   /** The IdP's own request id (Okta X-Okta-Request-Id, Graph request-id), for the audit join. */
   idpRequestId?: string;
@@ -37,7 +46,24 @@ export interface IdentityProvider {
   listAdminRoles(userId: string): Promise<string[]>;
   /** Every group the user is in (all pages). */
   listGroups(userId: string): Promise<IdpGroup[]>;
+  /** The user's manager (Okta: profile.managerId / manager; Entra: /manager). Undefined when none is set. */
+  getManager(userId: string): Promise<IdpUser | undefined>;
+  /** Risk signal for the refusal patterns; `unknown` when the org has no risk engine or no permission. */
+  getUserRisk(userId: string): Promise<IdpRiskLevel>;
+  /** The group with exactly this name, or undefined. Names come from the policy catalogue only. */
+  findGroupByName(name: string): Promise<IdpGroup | undefined>;
+  /** Active applications (all pages). */
+  listApps(): Promise<IdpApp[]>;
   resetPassword(userId: string, options: { revokeSessions: boolean; requestId: string }): Promise<ResetPasswordResult>;
   unlock(userId: string, options: { requestId: string }): Promise<IdpWriteResult>;
   clearSessions(userId: string, options: { requestId: string }): Promise<IdpWriteResult>;
+  /** Already a member → `already_done` (F09). */
+  addGroupMember(groupId: string, userId: string, options: { requestId: string }): Promise<IdpWriteResult>;
+  /** Not a member → `already_done`. Only ever removes the membership, never the user object. */
+  removeGroupMember(groupId: string, userId: string, options: { requestId: string }): Promise<IdpWriteResult>;
+  /** Already assigned → `already_done`. Provisioning downstream (SCIM) is the IdP's job. */
+  assignApp(appId: string, userId: string, options: { requestId: string }): Promise<IdpWriteResult>;
+  unassignApp(appId: string, userId: string, options: { requestId: string }): Promise<IdpWriteResult>;
+  /** Removes every enrolled factor so the user re-enrols at next sign-in (Okta reset_factors). */
+  resetFactors(userId: string, options: { requestId: string }): Promise<IdpWriteResult>;
 }

@@ -1,17 +1,32 @@
 import type { ActionKind } from '../domain/intent';
-import type { Decision } from '../domain/request';
-import type { IdpGroup, IdpUser } from './identity-provider';
+import type { Decision, ResolvedResource } from '../domain/request';
+import type { IdpGroup, IdpRiskLevel, IdpUser } from './identity-provider';
 
-/** Facts the policy decides on, gathered from the IdP before any write. */
+/** Facts the policy decides on, gathered from the IdP before any write (and again before executing). */
 export interface PolicyFacts {
   action: ActionKind;
   requester: IdpUser;
   target: IdpUser;
   targetAdminRoles: string[];
   targetGroups: IdpGroup[];
-  /** The requester acts on themself (always true for self-service; checked, not assumed). */
+  /** The requester acts on themself and named no one else (checked, not assumed). */
   selfService: boolean;
   compromiseSuspected: boolean;
+  /** The group or app the action is about, resolved from the catalogue. */
+  resource?: ResolvedResource;
+  /** The IdP's risk verdict on the requester (a verification-threshold signal). */
+  requesterRisk: IdpRiskLevel;
+  /** Identity actions this requester asked for in the policy's velocity window, this one included. */
+  recentActions: number;
+  /** MFA reset with no usable factor left: attestation path instead of a push. */
+  noUsableFactor: boolean;
+}
+
+export interface CatalogueEntry {
+  name: string;
+  ownerEmail?: string;
+  /** Longest grant, in days; requests default to it when the policy says grants are time-bound. */
+  maxDays?: number;
 }
 
 /** A loaded policy file: the evaluator is pure; `@keyward/policy` implements it. */
@@ -24,4 +39,16 @@ export interface PolicyEngine {
   readonly confidenceThreshold: number;
   /** How long a one-time secret waits for its owner. */
   readonly secretTtlMs: number;
+  /** Requestable groups and apps, each with an owner. Nothing outside it is ever requested. */
+  readonly catalogue: { groups: CatalogueEntry[]; apps: CatalogueEntry[] };
+  /** True when the name matches a privileged group or role (after normalisation). */
+  isPrivilegedName(name: string): boolean;
+  readonly approvals: { reminderMs: number; expiryMs: number };
+  readonly velocity: { limit: number; windowMs: number };
+  /** Who may approve admin-approval cases in the helpdesk channel (IdP emails). */
+  readonly helpdeskAdmins: string[];
+  /** Conditional-access exceptions: time-boxed membership of this exclusion group. */
+  readonly conditionalAccess: { exclusionGroup: string; defaultDays: number; maxDays: number };
+  /** Grants announce their removal this long before expiry. */
+  readonly expiryNoticeMs: number;
 }

@@ -5,7 +5,7 @@ import { createFakeIdentityProvider, createFakeStepUp, createFixedClock, createM
 function row(overrides: Partial<ServiceRequest> = {}): ServiceRequest {
   return {
     id: 'rq_1', version: 1, state: 'received', createdAt: '2025-01-06T09:00:00.000Z', updatedAt: '2025-01-06T09:00:00.000Z',
-    sourceEventId: 'Ev1', conversation: { surface: 'console', channelId: 'D1' }, requester: { chatUserId: 'U1' }, params: {}, text: 'hi', messages: {},
+    sourceEventId: 'Ev1', conversation: { surface: 'console', channelId: 'D1' }, requester: { chatUserId: 'U1' }, params: {}, text: 'hi', messages: {}, approvals: [],
     ...overrides,
   };
 }

@@ -6,6 +6,9 @@ import type { Notification } from '../use-cases/notify';
 import { deliverNotification } from '../use-cases/notify';
 import { pollStepUp } from '../use-cases/poll-step-up';
 import { processRequest } from '../use-cases/process-request';
+import { announceAccessExpiry, expireAccess } from '../use-cases/access-expiry';
+import { expireApproval, pollApproverStepUp, processApprovalClick, remindApproval } from '../use-cases/handle-approval';
+import { postApprovalCard } from '../use-cases/request-approvals';
 import type { FakeIdentityProvider, FakeIdpUser } from './fake-identity-provider';
 import { createFakeIdentityProvider } from './fake-identity-provider';
 import type { FakePolicyEngine } from './fake-policy-engine';
@@ -90,7 +93,7 @@ export function createCoreJobRunner(deps: CoreDeps): JobDispatcher {
   return async (job: RecordedJob) => {
     switch (job.name) {
       case 'request.process':
-        return processRequest(deps, job.requestId);
+        return processRequest(deps, job.requestId, { noDevice: job.payload?.noDevice === true });
       case 'stepup.poll': {
         const attempt = typeof job.payload?.attempt === 'number' ? job.payload.attempt : 1;
         return pollStepUp(deps, job.requestId, attempt);
@@ -100,6 +103,26 @@ export function createCoreJobRunner(deps: CoreDeps): JobDispatcher {
       case 'chat.notify':
         // notifyRequester/notifyHelpdesk are the only producers of this job and always set it.
         return deliverNotification(deps, job.payload?.notification as Notification);
+      case 'approval.notify':
+        return postApprovalCard(deps, job.requestId, str(job.payload?.approvalId));
+      case 'approval.click':
+        return processApprovalClick(deps, job.requestId, {
+          approvalId: str(job.payload?.approvalId),
+          decision: job.payload?.decision === 'approve' ? 'approve' : 'deny',
+          clickerChatUserId: str(job.payload?.clickerChatUserId),
+          note: typeof job.payload?.note === 'string' ? job.payload.note : undefined,
+          eventId: str(job.payload?.eventId),
+        });
+      case 'approval.stepup_poll':
+        return pollApproverStepUp(deps, job.requestId, str(job.payload?.approvalId), typeof job.payload?.attempt === 'number' ? job.payload.attempt : 1);
+      case 'approval.remind':
+        return remindApproval(deps, job.requestId, str(job.payload?.approvalId));
+      case 'approval.expire':
+        return expireApproval(deps, job.requestId, str(job.payload?.approvalId));
+      case 'access.notice':
+        return announceAccessExpiry(deps, job.requestId);
+      case 'access.expire':
+        return expireAccess(deps, job.requestId);
     }
   };
 }
@@ -107,4 +130,8 @@ export function createCoreJobRunner(deps: CoreDeps): JobDispatcher {
 /** Runs every pending job (advancing the fixed clock through delays) until the queue is empty. */
 export function drainQueue(deps: TestCoreDeps, options: { only?: (job: RecordedJob) => boolean; maxJobs?: number } = {}): Promise<RecordedJob[]> {
   return deps.queue.drain(createCoreJobRunner(deps), { clock: deps.clock, ...options });
+}
+
+function str(value: unknown): string {
+  return typeof value === 'string' ? value : '';
 }

@@ -5,6 +5,8 @@ import { notifyHelpdesk, notifyRequester, requestFacts } from './notify';
 import { replies } from './replies';
 import { applyEvent } from './request-journal';
 import { gatherPolicyFacts } from './resolve-requester';
+import { finalizeCards } from './handle-approval';
+import { scheduleAccessExpiry } from './access-expiry';
 
 /**
  * Worker: run the approved action against the IdP. Invariant 3: the persisted decision is not
@@ -26,7 +28,8 @@ export async function executeAction(deps: CoreDeps, requestId: string): Promise<
     return fail(deps, request, 'policy.refused', 'target is not the verified requester');
   }
   const persisted = request.decision;
-  if (!persisted || persisted.outcome !== 'allow' || persisted.action !== action || (persisted.verification === 'push' && request.stepUp?.result !== 'approved')) {
+  const approvalsMissing = (persisted?.approvers.length ?? 0) > 0 && (request.approvals.length === 0 || request.approvals.some((a) => a.state !== 'approved'));
+  if (!persisted || persisted.outcome !== 'allow' || persisted.action !== action || (persisted.verification === 'push' && request.stepUp?.result !== 'approved') || approvalsMissing) {
     // Invariant 3, first half: the persisted decision for this exact request must allow this exact
     // action (and its step-up must have passed); a fresh "allow" from the re-check alone is not enough.
     return fail(deps, request, 'policy.refused', 'the persisted decision does not allow this write');
@@ -34,7 +37,8 @@ export async function executeAction(deps: CoreDeps, requestId: string): Promise<
 
   try {
     const requester = await deps.idp.getUser(userId);
-    const decision = deps.policy.evaluate(await gatherPolicyFacts(deps, request, requester));
+    // Velocity was counted when the request was decided; the re-check must not count it again.
+    const decision = deps.policy.evaluate(await gatherPolicyFacts(deps, request, requester, { recentActions: 1 }));
     if (decision.outcome !== 'allow') {
       await notifyRequester(deps, request, 'recheck', { text: decision.userMessage ?? replies.failed().text, tone: 'warning' });
       await notifyHelpdesk(deps, request, 'recheck', {
@@ -42,7 +46,8 @@ export async function executeAction(deps: CoreDeps, requestId: string): Promise<
         facts: requestFacts(request),
         severity: 'critical',
       });
-      await applyEvent(deps, request, { type: 'refused', decision, reason: `re-check: ${decision.rule}` });
+      request = await applyEvent(deps, request, { type: 'refused', decision, reason: `re-check: ${decision.rule}` });
+      await finalizeCards(deps, request, 'Approved, but refused at execution: the facts changed while it waited. Nothing was changed.');
       return;
     }
 
@@ -72,9 +77,49 @@ export async function executeAction(deps: CoreDeps, requestId: string): Promise<
         await notifyRequester(deps, request, 'result', replies.signedOut(compromise));
         break;
       }
+      case 'group_membership_add':
+      case 'conditional_access_change': {
+        const group = request.resource;
+        if (!group || group.kind !== 'group') return fail(deps, request, 'policy.refused', 'no resolved group');
+        const result = await deps.idp.addGroupMember(group.id, userId, { requestId: request.id });
+        const already = result.outcome === 'already_done';
+        request = await applyEvent(deps, request, { type: 'succeeded', idpRequestId: result.idpRequestId, summary: already ? `already a member of ${group.name}` : `added to ${group.name}` });
+        await notifyRequester(deps, request, 'result', {
+          text: already ? `You're already a member of ${group.name}; nothing needed changing.` : `Done. You're now in ${group.name}${until(request)}.`,
+          tone: 'success',
+        });
+        break;
+      }
+      case 'group_membership_remove': {
+        const group = request.resource;
+        if (!group || group.kind !== 'group') return fail(deps, request, 'policy.refused', 'no resolved group');
+        const result = await deps.idp.removeGroupMember(group.id, userId, { requestId: request.id });
+        request = await applyEvent(deps, request, { type: 'succeeded', idpRequestId: result.idpRequestId, summary: `removed from ${group.name}` });
+        await notifyRequester(deps, request, 'result', { text: result.outcome === 'already_done' ? `You weren't in ${group.name}; nothing needed changing.` : `Done. You've left ${group.name}.`, tone: 'success' });
+        break;
+      }
+      case 'app_access_request': {
+        const app = request.resource;
+        if (!app || app.kind !== 'app') return fail(deps, request, 'policy.refused', 'no resolved app');
+        const result = await deps.idp.assignApp(app.id, userId, { requestId: request.id });
+        request = await applyEvent(deps, request, { type: 'succeeded', idpRequestId: result.idpRequestId, summary: `assigned ${app.name}` });
+        await notifyRequester(deps, request, 'result', {
+          text: result.outcome === 'already_done' ? `You already have ${app.name}.` : `Done. ${app.name} is assigned to you${until(request)}; it can take a few minutes to appear in your apps.`,
+          tone: 'success',
+        });
+        break;
+      }
+      case 'mfa_reset': {
+        const result = await deps.idp.resetFactors(userId, { requestId: request.id });
+        request = await applyEvent(deps, request, { type: 'succeeded', idpRequestId: result.idpRequestId, summary: 'factors reset' });
+        await notifyRequester(deps, request, 'result', { text: 'Done. Your MFA factors were reset: at your next sign-in you will be asked to set up Okta Verify on your new phone.', tone: 'success' });
+        break;
+      }
       default:
         return fail(deps, request, 'policy.refused', `no executor for ${action}`);
     }
+    if (request.approvals.length > 0) await finalizeCards(deps, request, `Approved by ${request.approvals.map((a) => a.decidedBy?.displayName ?? 'approver').join(', ')}. Done.`);
+    if (request.accessUntil) await scheduleAccessExpiry(deps, request);
     if (compromise) {
       await notifyHelpdesk(deps, request, 'compromise', {
         reason: 'Security: the requester thinks someone else has their password. Sessions were cleared; follow up.',
@@ -104,4 +149,8 @@ async function fail(deps: CoreDeps, request: ServiceRequest, errorCode: string, 
   await notifyRequester(deps, request, 'failed', replies.failed());
   await notifyHelpdesk(deps, request, 'failed', { reason: `Action failed (${errorCode}): ${detail}`, facts: requestFacts(request), severity: 'warning' });
   await applyEvent(deps, request, { type: 'failed', errorCode, summary: 'failed; passed to the helpdesk' }, { details: { detail } });
+}
+
+function until(request: ServiceRequest): string {
+  return request.accessUntil ? ` until ${request.accessUntil.slice(0, 10)} (it is removed automatically then)` : '';
 }

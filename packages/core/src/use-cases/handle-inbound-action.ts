@@ -2,17 +2,66 @@ import { AppError } from '../domain/app-error';
 import type { InboundAction } from '../domain/chat';
 import { CHAT_ACTIONS } from '../domain/chat';
 import type { IntentName } from '../domain/intent';
-import { ALL_INTENTS } from '../domain/intent';
+import { ALL_INTENTS, RESOURCE_ACTIONS } from '../domain/intent';
 import type { RevealedSecret } from '../ports/inbound-handlers';
+import { createHash } from 'node:crypto';
 import type { CoreDeps } from './core-deps';
+import { onCaseAction } from './helpdesk-case';
 import { applyEvent, recordAudit } from './request-journal';
 
-type Deps = Pick<CoreDeps, 'store' | 'audit' | 'queue' | 'clock' | 'policy' | 'agent' | 'logger' | 'vault'>;
+type Deps = Pick<CoreDeps, 'store' | 'audit' | 'queue' | 'clock' | 'policy' | 'agent' | 'logger' | 'vault' | 'chats'>;
 
 /** Gateway: a button click. Only the requester may answer their own clarification. Every click is audited. */
 export async function onInboundAction(deps: Deps, action: InboundAction): Promise<void> {
-  if (action.actionId !== CHAT_ACTIONS.choose) return;
-  const [requestId, choice] = action.value.split('|');
+  switch (action.actionId) {
+    case CHAT_ACTIONS.approve:
+    case CHAT_ACTIONS.deny:
+      return onApprovalButton(deps, action);
+    case CHAT_ACTIONS.caseTake:
+    case CHAT_ACTIONS.caseResolve:
+    case CHAT_ACTIONS.caseReject:
+      return onCaseAction(deps, action);
+    case CHAT_ACTIONS.noDevice:
+      return onNoDevice(deps, action);
+    case CHAT_ACTIONS.choose:
+      return onChoice(deps, action);
+    default:
+      return;
+  }
+}
+
+/**
+ * Gateway: Approve / Deny. Only the replay check and the audit happen here; the authorisation needs
+ * IdP lookups (and maybe the approver's step-up), so it runs in the worker (`approval.click`).
+ */
+async function onApprovalButton(deps: Deps, action: InboundAction): Promise<void> {
+  const [requestId, approvalId] = action.value.split('|');
+  const request = requestId ? await deps.store.get(requestId) : undefined;
+  if (!request || !approvalId) return;
+  const firstDelivery = await deps.store.claimInboundEvent(action.eventId, deps.clock.now());
+  const decision = action.actionId === CHAT_ACTIONS.approve ? 'approve' : 'deny';
+  await recordAudit(deps, request, 'approval.button_clicked', { details: { approvalId, decision, by: action.chatUserId, replay: !firstDelivery } });
+  if (!firstDelivery) return;
+  await deps.queue.enqueue({
+    name: 'approval.click',
+    requestId: request.id,
+    step: `click:${createHash('sha256').update(action.eventId).digest('hex').slice(0, 16)}`,
+    payload: { approvalId, decision, clickerChatUserId: action.chatUserId, note: action.note?.slice(0, 1000), eventId: action.eventId },
+  });
+}
+
+/** Gateway: "I don't have my old phone" on an MFA-reset push: only the requester, once. */
+async function onNoDevice(deps: Deps, action: InboundAction): Promise<void> {
+  const request = await deps.store.get(action.value);
+  if (!request) return;
+  const firstDelivery = await deps.store.claimInboundEvent(action.eventId, deps.clock.now());
+  const valid = firstDelivery && action.chatUserId === request.requester.chatUserId && request.state === 'verifying' && request.action === 'mfa_reset';
+  await recordAudit(deps, request, 'chat.button_clicked', { details: { actionId: action.actionId, by: action.chatUserId, accepted: valid, replay: !firstDelivery } });
+  if (valid) await deps.queue.enqueue({ name: 'request.process', requestId: request.id, step: 'no-device', payload: { noDevice: true } });
+}
+
+async function onChoice(deps: Deps, action: InboundAction): Promise<void> {
+  const [requestId, choice, resourceName] = action.value.split('|');
   const request = requestId ? await deps.store.get(requestId) : undefined;
   if (!request) return;
   // A replayed click (same platform event id, F18) is recorded and changes nothing.
@@ -20,7 +69,11 @@ export async function onInboundAction(deps: Deps, action: InboundAction): Promis
   const valid = firstDelivery && action.chatUserId === request.requester.chatUserId && request.state === 'clarifying';
   await recordAudit(deps, request, 'chat.button_clicked', { details: { actionId: action.actionId, choice, by: action.chatUserId, accepted: valid, replay: !firstDelivery } });
   if (!valid) return;
-  const intent: IntentName = choice && (ALL_INTENTS as readonly string[]).includes(choice) ? (choice as IntentName) : 'unknown';
+  // "resource|<name>": the requester picked a catalogue entry from the "which group?" buttons.
+  const pickedResource = choice === 'resource' && resourceName ? resourceName : undefined;
+  const intent: IntentName = pickedResource ? (request.intent ?? 'unknown') : choice && (ALL_INTENTS as readonly string[]).includes(choice) ? (choice as IntentName) : 'unknown';
+  const resourceKind = request.action ? RESOURCE_ACTIONS[request.action] : undefined;
+  const resourceSlot: Record<string, string> = pickedResource && resourceKind ? { [resourceKind]: pickedResource } : {};
   await applyEvent(deps, request, {
     type: 'understood',
     classification: {
@@ -29,7 +82,7 @@ export async function onInboundAction(deps: Deps, action: InboundAction): Promis
       alternatives: [],
       // A person the first message named stays named: choosing "reset your password" after
       // "reset Bob's password?" must still be refused, not turned into a reset of the clicker.
-      slots: request.params.namedTarget ? { target: request.params.namedTarget } : {},
+      slots: { ...(request.params.namedTarget ? { target: request.params.namedTarget } : {}), ...resourceSlot },
       evidence: ['chosen by the requester from the clarification buttons'],
       compromiseSuspected: request.params.compromiseSuspected === true,
       negated: false,

@@ -43,6 +43,7 @@ export async function onInboundMessage(deps: Deps, message: InboundMessage): Pro
       params: {},
       text: message.text.slice(0, MAX_MESSAGE_LENGTH),
       messages: {},
+      approvals: [],
     } satisfies ServiceRequest;
     try {
       await deps.store.create(request);

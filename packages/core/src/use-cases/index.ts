@@ -10,3 +10,11 @@ export { deliverNotification, notifyHelpdesk, notifyRequester, requestFacts } fr
 export type { Notification } from './notify';
 export { replies } from './replies';
 export { resolveRequester, gatherPolicyFacts } from './resolve-requester';
+export { requestApprovals, postApprovalCard, approvalCard, describeApprovers } from './request-approvals';
+export { processApprovalClick, pollApproverStepUp, recordApproval, expireApproval, remindApproval, finalizeCards, cancelOpenApprovals } from './handle-approval';
+export type { ApprovalClick } from './handle-approval';
+export { onCaseAction } from './helpdesk-case';
+export { scheduleAccessExpiry, announceAccessExpiry, expireAccess } from './access-expiry';
+export { resolveResource, parseDurationDays, grantDays } from './resolve-resource';
+export { switchToAttestation } from './process-request';
+export { notifyUpdate, notifyConversation, caseButtons } from './notify';

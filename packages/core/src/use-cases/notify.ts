@@ -1,6 +1,8 @@
-import type { ConversationRef, Escalation, OutboundMessage } from '../domain/chat';
+import type { ConversationRef, Escalation, OutboundMessage, PostedMessage } from '../domain/chat';
+import { CHAT_ACTIONS } from '../domain/chat';
 import type { ServiceRequest } from '../domain/request';
 import type { CoreDeps } from './core-deps';
+import { applyEvent } from './request-journal';
 
 /**
  * Chat output from use cases goes through the `chat.notify` queue, one job per message with a
@@ -9,7 +11,30 @@ import type { CoreDeps } from './core-deps';
  */
 export type Notification =
   | { kind: 'post'; conversation: ConversationRef; message: OutboundMessage }
-  | { kind: 'escalate'; surface: ConversationRef['surface']; escalation: Escalation };
+  | { kind: 'update'; posted: PostedMessage; message: OutboundMessage }
+  | { kind: 'escalate'; surface: ConversationRef['surface']; escalation: Escalation }
+  | { kind: 'update_escalation'; posted: PostedMessage; escalation: Escalation };
+
+/** Case buttons on every escalation card (DESIGN: the helpdesk takes, resolves or rejects with a note). */
+export function caseButtons(requestId: string): Escalation['buttons'] {
+  return [
+    { actionId: CHAT_ACTIONS.caseTake, value: requestId, label: 'Take' },
+    { actionId: CHAT_ACTIONS.caseResolve, value: requestId, label: 'Resolve', style: 'primary' },
+    { actionId: CHAT_ACTIONS.caseReject, value: requestId, label: 'Reject', style: 'danger' },
+  ];
+}
+
+/** Replaces a card the bot posted earlier (final state of an approval card, case card updates). */
+export async function notifyUpdate(deps: Pick<CoreDeps, 'queue'>, request: ServiceRequest, key: string, posted: PostedMessage, message: OutboundMessage): Promise<void> {
+  const notification: Notification = { kind: 'update', posted, message };
+  await deps.queue.enqueue({ name: 'chat.notify', requestId: request.id, step: `update:${key}`, payload: { notification } });
+}
+
+/** Posts into a conversation other than the requester's (an approver's DM, the helpdesk thread). */
+export async function notifyConversation(deps: Pick<CoreDeps, 'queue'>, request: ServiceRequest, key: string, conversation: ConversationRef, message: OutboundMessage): Promise<void> {
+  const notification: Notification = { kind: 'post', conversation, message };
+  await deps.queue.enqueue({ name: 'chat.notify', requestId: request.id, step: `notify:${key}`, payload: { notification } });
+}
 
 export async function notifyRequester(deps: Pick<CoreDeps, 'queue'>, request: ServiceRequest, key: string, message: OutboundMessage): Promise<void> {
   const notification: Notification = { kind: 'post', conversation: request.conversation, message };
@@ -17,17 +42,43 @@ export async function notifyRequester(deps: Pick<CoreDeps, 'queue'>, request: Se
 }
 
 export async function notifyHelpdesk(deps: Pick<CoreDeps, 'queue'>, request: ServiceRequest, key: string, escalation: Omit<Escalation, 'requestId'>): Promise<void> {
-  const notification: Notification = { kind: 'escalate', surface: request.conversation.surface, escalation: { ...escalation, requestId: request.id } };
+  const buttons = escalation.buttons ?? caseButtons(request.id);
+  const notification: Notification = { kind: 'escalate', surface: request.conversation.surface, escalation: { ...escalation, buttons, requestId: request.id } };
   await deps.queue.enqueue({ name: 'chat.notify', requestId: request.id, step: `escalate:${key}`, payload: { notification } });
 }
 
-/** Worker side: delivers one notification through the surface that owns the conversation. */
-export async function deliverNotification(deps: Pick<CoreDeps, 'chats'>, notification: Notification): Promise<void> {
-  const surfaceName = notification.kind === 'post' ? notification.conversation.surface : notification.surface;
+/**
+ * Worker side: delivers one notification through the surface that owns the conversation. The first
+ * escalation card of a request becomes its helpdesk case card (recorded, so Take / Resolve can update it).
+ */
+export async function deliverNotification(deps: CoreDeps, notification: Notification): Promise<void> {
+  const surfaceName =
+    notification.kind === 'post' ? notification.conversation.surface : notification.kind === 'escalate' ? notification.surface : notification.posted.conversation.surface;
   const surface = deps.chats[surfaceName];
   if (!surface) throw new Error(`no chat surface "${surfaceName}" is configured in this process`);
-  if (notification.kind === 'post') await surface.post(notification.conversation, notification.message);
-  else await surface.escalate(notification.escalation);
+  switch (notification.kind) {
+    case 'post':
+      await surface.post(notification.conversation, notification.message);
+      return;
+    case 'update':
+      await surface.update(notification.posted.conversation, notification.posted.messageId, notification.message);
+      return;
+    case 'update_escalation':
+      await surface.updateEscalation(notification.posted, notification.escalation);
+      return;
+    case 'escalate': {
+      const posted = await surface.escalate(notification.escalation);
+      const requestId = notification.escalation.requestId;
+      if (!posted || !requestId) return;
+      const request = await deps.store.get(requestId);
+      if (!request || request.helpdeskCase) return;
+      await applyEvent(deps, request, {
+        type: 'case_updated',
+        helpdeskCase: { state: 'open', card: posted, escalation: notification.escalation, history: [{ at: deps.clock.now().toISOString(), by: 'keyward', action: 'opened', note: notification.escalation.reason }] },
+      }, { details: { escalation: notification.escalation.reason } });
+      return;
+    }
+  }
 }
 
 /** Helpdesk facts common to every escalation about a request. */

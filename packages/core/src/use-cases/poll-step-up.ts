@@ -3,6 +3,8 @@ import type { CoreDeps } from './core-deps';
 import { notifyHelpdesk, notifyRequester, requestFacts } from './notify';
 import { replies } from './replies';
 import { applyEvent } from './request-journal';
+import { requestApprovals } from './request-approvals';
+import type { ServiceRequest } from '../domain/request';
 
 /**
  * Worker, from a delayed job: one look at the push. Waiting → schedule the next look (a new job id
@@ -13,11 +15,9 @@ export async function pollStepUp(deps: CoreDeps, requestId: string, attempt: num
   let request = await deps.store.get(requestId);
   if (!request) throw new AppError('request.not_found', `request ${requestId} not found`);
   if (request.state === 'verified' || request.state === 'queued') {
-    // Retry after a crash (or a Redis blip) between "approved" and the execute job being enqueued:
+    // Retry after a crash (or a Redis blip) between "approved" and the next step being enqueued:
     // finish the hand-over instead of leaving a verified request that nothing will ever run.
-    if (request.state === 'verified') await applyEvent(deps, request, { type: 'queued' });
-    await deps.queue.enqueue({ name: 'action.execute', requestId, step: 'execute' });
-    return;
+    return afterVerified(deps, request);
   }
   if (request.state !== 'verifying' || !request.stepUp || !request.targetIdpUserId) return;
 
@@ -30,9 +30,7 @@ export async function pollStepUp(deps: CoreDeps, requestId: string, attempt: num
   }
   if (status === 'approved') {
     request = await applyEvent(deps, request, { type: 'verified' });
-    request = await applyEvent(deps, request, { type: 'queued' });
-    await deps.queue.enqueue({ name: 'action.execute', requestId, step: 'execute' });
-    return;
+    return afterVerified(deps, request);
   }
   if (status === 'rejected') {
     await notifyRequester(deps, request, 'push-rejected', replies.pushRejected());
@@ -47,4 +45,11 @@ export async function pollStepUp(deps: CoreDeps, requestId: string, attempt: num
   await notifyRequester(deps, request, 'push-timeout', replies.pushTimedOut());
   await notifyHelpdesk(deps, request, 'push-timeout', { reason: 'The push expired without an answer; nothing was changed.', facts: requestFacts(request), severity: 'info' });
   await applyEvent(deps, request, { type: 'verification_failed', result: 'timeout', reason: 'push timed out' });
+}
+
+/** Verified: ask the approvers the decision names, or queue the action when none are needed. */
+async function afterVerified(deps: CoreDeps, request: ServiceRequest): Promise<void> {
+  if (request.state === 'verified' && (request.decision?.approvers.length ?? 0) > 0) return requestApprovals(deps, request);
+  if (request.state === 'verified') request = await applyEvent(deps, request, { type: 'queued' });
+  await deps.queue.enqueue({ name: 'action.execute', requestId: request.id, step: 'execute' });
 }

@@ -17,7 +17,9 @@ describe('processRequest: conversation', () => {
     expect(request.outcome?.summary).toBe(summary);
     expect(postedTexts(deps)).toEqual([expect.stringMatching(reply)]);
     expect(deps.chat.escalations()).toEqual([]);
-    expect(deps.idp.calls()).toEqual([]);
+    // "help" reads the user's facts to list what they may ask for; nothing ever writes.
+    expect(deps.idp.writes()).toEqual([]);
+    if (summary !== 'help shown') expect(deps.idp.calls()).toEqual([]);
   });
 
   it('escalates to the helpdesk when the requester asks for a human', async () => {
@@ -30,9 +32,10 @@ describe('processRequest: conversation', () => {
     expect(postedTexts(deps)).toEqual([expect.stringMatching(/let the helpdesk know/)]);
   });
 
-  it('routes an action it does not run itself to the helpdesk without a push', async () => {
+  it('routes an action the policy leaves to people to the helpdesk without a push', async () => {
     const deps = createScenario();
-    const id = await send(deps, PEOPLE.alice.chat, TEXT.addGroup);
+    deps.classifier.set('let me sign in from abroad', { intent: 'conditional_access_change' });
+    const id = await send(deps, PEOPLE.alice.chat, 'let me sign in from abroad');
 
     expect(await stateOf(deps, id)).toBe('escalated');
     expect(deps.chat.escalations()).toEqual([expect.objectContaining({ severity: 'info', reason: expect.stringMatching(/^Needs a person/) })]);
@@ -60,6 +63,51 @@ describe('processRequest: conversation', () => {
     const reply = postedTexts(deps).at(-1) ?? '';
     expect(reply).toMatch(/^Your recent requests:\n• greeting — /);
     expect(reply.split('\n')).toHaveLength(2);
+  });
+});
+
+describe('processRequest: several requests, other languages, help for this user', () => {
+  it('asks which first when one message holds two actions, and runs none of them yet', async () => {
+    const deps = createScenario();
+    const text = 'reset my password and unlock my account';
+    deps.classifier.set(text, { intent: 'password_reset' });
+    deps.classifier.set('reset my password', { intent: 'password_reset' });
+    deps.classifier.set('unlock my account', { intent: 'account_unlock' });
+    const id = await send(deps, PEOPLE.alice.chat, text);
+    expect(await stateOf(deps, id)).toBe('clarifying');
+    expect(deps.chat.posts().at(-1)?.message.buttons?.map((b) => b.value)).toEqual([`${id}|password_reset`, `${id}|account_unlock`, `${id}|none`]);
+    expect(deps.stepUp.started()).toEqual([]);
+  });
+
+  it('refuses the whole message when one clause asks for privileged access', async () => {
+    const deps = createScenario();
+    const text = 'reset my password and add me to domain admins';
+    deps.classifier.set(text, { intent: 'password_reset' });
+    deps.classifier.set('reset my password', { intent: 'password_reset' });
+    deps.classifier.set('add me to domain admins', { intent: 'privileged_access_request' });
+    const id = await send(deps, PEOPLE.alice.chat, text);
+    expect(await stored(deps, id)).toMatchObject({ intent: 'privileged_access_request' });
+    expect(['refused', 'escalated']).toContain(await stateOf(deps, id));
+    expect(deps.stepUp.started()).toEqual([]);
+    expect(deps.idp.writes()).toEqual([]);
+  });
+
+  it('answers a message in another language politely in English and offers a person', async () => {
+    const deps = createScenario();
+    const id = await send(deps, PEOPLE.alice.chat, 'olvidé mi contraseña');
+    expect(await stateOf(deps, id)).toBe('clarifying');
+    const reply = deps.chat.posts().at(-1)?.message;
+    expect(reply?.text).toMatch(/only work in English .*Spanish/);
+    expect(reply?.buttons?.[0]?.value).toBe(`${id}|human_agent`);
+  });
+
+  it('lists only what the policy allows this user: an admin sees no self-service actions', async () => {
+    const deps = createScenario();
+    deps.classifier.set('help', { intent: 'help' });
+    await send(deps, PEOPLE.alice.chat, 'help');
+    expect(postedTexts(deps).at(-1)).toMatch(/I forgot my password/);
+    await send(deps, PEOPLE.root.chat, 'help');
+    expect(postedTexts(deps).at(-1)).toMatch(/can't make changes myself/);
   });
 });
 

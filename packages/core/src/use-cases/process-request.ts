@@ -1,20 +1,27 @@
 import { AppError, isAppError } from '../domain/app-error';
 import type { Classification, IntentName } from '../domain/intent';
-import { ACTION_LABELS, isActionKind, isSelfServiceAction } from '../domain/intent';
+import { ACTION_LABELS, isActionKind, isExecutableAction } from '../domain/intent';
+import { CHAT_ACTIONS } from '../domain/chat';
 import type { ServiceRequest } from '../domain/request';
 import type { OutboundMessage } from '../domain/chat';
 import type { CoreDeps } from './core-deps';
 import { notifyHelpdesk, notifyRequester, requestFacts } from './notify';
-import { replies } from './replies';
+import { intentLabel, replies } from './replies';
+import { guessNonEnglish, splitIntents } from './conversation-guards';
+import { helpFor } from './help-for';
 import { applyEvent } from './request-journal';
 import { gatherPolicyFacts, resolveRequester } from './resolve-requester';
+import { grantDays, parseDurationDays, resolveResource } from './resolve-resource';
+import { requestApprovals } from './request-approvals';
+import { cancelOpenApprovals, finalizeCards } from './handle-approval';
 
 /**
  * Worker: understand a received request and take it as far as it can go without waiting:
  * identify → classify → answer, clarify, refuse/escalate, or start the step-up.
  * Re-runnable: each step is guarded by the persisted state, so a retry resumes where it stopped.
  */
-export async function processRequest(deps: CoreDeps, requestId: string): Promise<void> {
+export async function processRequest(deps: CoreDeps, requestId: string, options: { noDevice?: boolean } = {}): Promise<void> {
+  if (options.noDevice) return switchToAttestation(deps, requestId);
   let request = await deps.store.get(requestId);
   if (!request) throw new AppError('request.not_found', `request ${requestId} not found`);
   const log = deps.logger.child({ requestId, surface: request.conversation.surface });
@@ -34,9 +41,26 @@ export async function processRequest(deps: CoreDeps, requestId: string): Promise
       return;
     }
     request = { ...request, requester: { ...request.requester, email: identity.email, displayName: identity.displayName } };
-    const classification = await deps.classifier.classify(request.text);
+    let classification = await deps.classifier.classify(request.text);
     log.info({ intent: classification.intent, confidence: classification.confidence, negated: classification.negated }, 'classified');
+    const several = await splitIntents(deps.classifier, request.text, deps.policy.confidenceThreshold);
+    if (several.privileged && classification.intent !== 'privileged_access_request') {
+      // One disallowed request taints the whole message: refuse all of it (the policy decides).
+      classification = { ...classification, intent: 'privileged_access_request', negated: false, evidence: [...classification.evidence, 'multi-intent: a clause asks for privileged access'] };
+    }
     request = await applyEvent(deps, request, { type: 'understood', classification });
+    if (!several.privileged && several.actions.length >= 2) {
+      const id = request.id;
+      await notifyRequester(deps, request, 'several', {
+        text: "I can do one thing at a time so each gets its own checks. Which should I start with? (Send the other one as a new message afterwards.)",
+        buttons: [
+          ...several.actions.slice(0, 3).map((intent) => ({ actionId: CHAT_ACTIONS.choose, value: `${id}|${intent}`, label: intentLabel(intent) })),
+          { actionId: CHAT_ACTIONS.choose, value: `${id}|none`, label: 'Neither' },
+        ],
+      });
+      await applyEvent(deps, request, { type: 'clarification_asked' });
+      return;
+    }
     await route(deps, request, classification);
     return;
   }
@@ -76,11 +100,25 @@ async function route(deps: CoreDeps, request: ServiceRequest, classification: Cl
     case 'greeting':
       return answer(deps, request, replies.greeting(), 'greeted');
     case 'help':
-      return answer(deps, request, replies.help(), 'help shown');
+      return answer(deps, request, await helpFor(deps, request), 'help shown');
     case 'out_of_scope':
       return answer(deps, request, replies.outOfScope(), 'out of scope');
-    case 'unknown':
+    case 'unknown': {
+      const language = guessNonEnglish(request.text);
+      if (language) {
+        // A clarification, so the "talk to a person" button can continue this same request.
+        await notifyRequester(deps, request, 'not-english', {
+          text: `Sorry, I can only work in English for now${language === 'another language' ? '' : ` (your message looks like ${language})`}. You can write to me in English, or I can pass you to a person at the helpdesk.`,
+          buttons: [
+            { actionId: CHAT_ACTIONS.choose, value: `${request.id}|human_agent`, label: 'Talk to a person' },
+            { actionId: CHAT_ACTIONS.choose, value: `${request.id}|none`, label: 'No thanks' },
+          ],
+        });
+        await applyEvent(deps, request, { type: 'clarification_asked' });
+        return;
+      }
       return answer(deps, request, replies.unknown(), 'not understood');
+    }
     case 'status': {
       const mine = (await deps.store.listByRequester(request.requester.chatUserId, { limit: 6 })).filter((r) => r.id !== request.id).slice(0, 5);
       return answer(deps, request, replies.status(mine), 'status shown');
@@ -110,11 +148,15 @@ async function cancelLatest(deps: CoreDeps, request: ServiceRequest): Promise<vo
   );
   const latest = open[0];
   if (!latest) return answer(deps, request, replies.cancelNothing(), 'nothing to cancel');
-  await applyEvent(deps, latest, { type: 'cancelled', by: 'requester' });
+  const cancelled = await cancelOpenApprovals(deps, await applyEvent(deps, latest, { type: 'cancelled', by: 'requester' }));
+  await finalizeCards(deps, cancelled, 'Cancelled by the requester. Nothing was changed.');
   return answer(deps, request, { text: 'Cancelled. Nothing was changed.' }, `cancelled ${latest.id}`);
 }
 
-/** Identity action: map the requester to exactly one IdP user, evaluate the policy, then verify. */
+/**
+ * Identity action: map the requester to exactly one IdP user, resolve the resource against the
+ * catalogue, evaluate the policy (velocity counted once, here), then verify and/or ask for approvals.
+ */
 async function decide(deps: CoreDeps, request: ServiceRequest): Promise<void> {
   const action = request.action;
   if (!action) return answer(deps, request, replies.unknown(), 'no action');
@@ -128,13 +170,68 @@ async function decide(deps: CoreDeps, request: ServiceRequest): Promise<void> {
   }
   request = resolved.request;
 
-  const facts = await gatherPolicyFacts(deps, request, resolved.user);
+  const resource = await resolveResource(deps, request);
+  switch (resource.kind) {
+    case 'ask':
+      return askForResource(deps, request, `Which ${resource.resourceKind} do you mean?`, resource.options);
+    case 'suggest':
+      return askForResource(deps, request, `I couldn't find a requestable ${resource.resourceKind} called "${resource.asked}". Did you mean:`, resource.options);
+    case 'unknown':
+      return answer(
+        deps,
+        request,
+        { text: `I couldn't find a requestable ${resource.resourceKind} called "${resource.asked}". You can ask for: ${resource.options.join(', ') || 'nothing yet'}. For anything else, ask the helpdesk.` },
+        `unknown ${resource.resourceKind}`,
+      );
+    case 'privileged':
+      // A privileged name is never guessed into a request: it is a privileged-access request.
+      request = { ...request, action: 'privileged_access_request' };
+      break;
+    case 'missing_in_idp':
+      await notifyRequester(deps, request, 'resource-missing', replies.failed());
+      await notifyHelpdesk(deps, request, 'resource-missing', { reason: `Catalogue ${resource.resourceKind} "${resource.name}" does not exist in the IdP.`, facts: requestFacts(request), severity: 'warning' });
+      await applyEvent(deps, request, { type: 'escalated', reason: `catalogue ${resource.resourceKind} missing in IdP` });
+      return;
+    case 'resolved':
+      request = { ...request, resource: resource.resource };
+      break;
+    case 'none':
+      if (action === 'conditional_access_change') {
+        const name = deps.policy.conditionalAccess.exclusionGroup;
+        const group = name ? await deps.idp.findGroupByName(name) : undefined;
+        if (group) request = { ...request, resource: { kind: 'group', id: group.id, name: group.name } };
+      }
+      break;
+  }
+
+  const velocity = deps.policy.velocity;
+  const counted = await deps.rateLimiter.hit(`velocity:${resolved.user.id}`, velocity.limit, velocity.windowMs, deps.clock.now());
+  const facts = await gatherPolicyFacts(deps, request, resolved.user, { recentActions: counted.count });
   const decision = deps.policy.evaluate(facts);
+  if (decision.outcome === 'allow') {
+    const requested = parseDurationDays(request.text);
+    const defaultDays = decision.action === 'conditional_access_change' ? deps.policy.conditionalAccess.defaultDays : undefined;
+    const grant = grantDays(requested, decision.maxDurationDays, defaultDays);
+    if (grant.days !== undefined) {
+      request = { ...request, params: { ...request.params, durationDays: grant.days }, accessUntil: new Date(deps.clock.now().getTime() + grant.days * 86_400_000).toISOString() };
+    }
+  }
   request = await applyEvent(deps, request, { type: 'decided', decision });
   await actOnDecision(deps, request);
 }
 
-/** From `decided`: tell the requester and the helpdesk about a refusal, or start the step-up. */
+async function askForResource(deps: CoreDeps, request: ServiceRequest, text: string, options: string[]): Promise<void> {
+  await notifyRequester(deps, request, `ask-resource:${request.version}`, {
+    text,
+    buttons: [
+      ...options.slice(0, 5).map((name) => ({ actionId: CHAT_ACTIONS.choose, value: `${request.id}|resource|${name}`, label: name })),
+      { actionId: CHAT_ACTIONS.choose, value: `${request.id}|none`, label: 'Something else' },
+    ],
+  });
+  await applyEvent(deps, request, { type: 'clarification_asked' });
+}
+
+/** From `decided`: tell the requester and the helpdesk about a refusal, or verify / ask for approvals. */
 async function actOnDecision(deps: CoreDeps, request: ServiceRequest): Promise<void> {
   const decision = request.decision;
   const action = request.action;
@@ -150,8 +247,34 @@ async function actOnDecision(deps: CoreDeps, request: ServiceRequest): Promise<v
     await applyEvent(deps, request, decision.outcome === 'escalate' ? { type: 'escalated', reason: decision.rule } : { type: 'refused', reason: decision.rule });
     return;
   }
-  if (!isSelfServiceAction(action)) throw new AppError('policy.invalid', `policy allowed ${action}, which has no self-service executor`);
-  await startStepUp(deps, request);
+  if (!isExecutableAction(action)) throw new AppError('policy.invalid', `policy allowed ${action}, which has no executor`);
+  if (decision.verification === 'push') return startStepUp(deps, request);
+  await requestApprovals(deps, request);
+}
+
+/**
+ * MFA reset when the requester has no usable factor (or says they lost the device): never on chat
+ * identity alone — the policy's attesters (manager, then a helpdesk admin with a step-up) decide.
+ */
+async function startAttestation(deps: CoreDeps, request: ServiceRequest): Promise<void> {
+  if (!request.requester.idpUserId) throw new AppError('internal', 'attestation without a resolved requester');
+  const requester = await deps.idp.getUser(request.requester.idpUserId);
+  const attesting = { ...request, params: { ...request.params, attestation: true } };
+  const decision = deps.policy.evaluate(await gatherPolicyFacts(deps, attesting, requester, { recentActions: 1, noUsableFactor: true }));
+  if (decision.outcome !== 'allow' || decision.approvers.length === 0) {
+    await notifyRequester(deps, request, 'no-factor', replies.noPushFactor());
+    await notifyHelpdesk(deps, request, 'no-factor', { reason: 'No usable factor and no attestation path: verify the requester another way.', facts: requestFacts(request), severity: 'warning' });
+    await applyEvent(deps, request, { type: 'refused', reason: 'no usable verification factor' });
+    return;
+  }
+  await requestApprovals(deps, attesting, decision);
+}
+
+/** Worker, from the "I lost my phone" button on an MFA reset push: switch to attestation. */
+export async function switchToAttestation(deps: CoreDeps, requestId: string): Promise<void> {
+  const request = await deps.store.get(requestId);
+  if (!request || request.state !== 'verifying' || request.action !== 'mfa_reset') return;
+  await startAttestation(deps, request);
 }
 
 async function startStepUp(deps: CoreDeps, request: ServiceRequest): Promise<void> {
@@ -176,6 +299,7 @@ async function startStepUp(deps: CoreDeps, request: ServiceRequest): Promise<voi
     challenge = await deps.stepUp.start(userId, { requestId: request.id, actionLabel: ACTION_LABELS[action] });
   } catch (error) {
     if (isAppError(error) && error.code === 'stepup.no_factor') {
+      if (action === 'mfa_reset') return startAttestation(deps, request);
       await notifyRequester(deps, request, 'no-factor', replies.noPushFactor());
       await notifyHelpdesk(deps, request, 'no-factor', { reason: 'No push factor enrolled: verify the requester another way.', facts: requestFacts(request), severity: 'warning' });
       await applyEvent(deps, request, { type: 'refused', reason: 'no usable verification factor' });
@@ -196,7 +320,7 @@ async function startStepUp(deps: CoreDeps, request: ServiceRequest): Promise<voi
       polls: 0,
     },
   });
-  await notifyRequester(deps, request, 'push', replies.pushSent(action, challenge.numberChallenge));
+  await notifyRequester(deps, request, 'push', replies.pushSent(action, challenge.numberChallenge, action === 'mfa_reset' ? request.id : undefined));
   await deps.queue.enqueue({ name: 'stepup.poll', requestId: request.id, step: 'poll:1', delayMs: deps.stepUpPoll.intervalMs, payload: { attempt: 1 } });
 }
 

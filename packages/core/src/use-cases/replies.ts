@@ -53,7 +53,7 @@ export const replies = {
     tone: 'warning',
   }),
   external: (): OutboundMessage => ({ text: 'I can only help people from this organisation. Please contact your own IT helpdesk.', tone: 'warning' }),
-  pushSent: (action: ActionKind, number: number | undefined): OutboundMessage => ({
+  pushSent: (action: ActionKind, number: number | undefined, noDeviceRequestId?: string): OutboundMessage => ({
     text:
       number === undefined
         ? `${ACTION_LABELS[action]}: I sent a push to Okta Verify on your phone. Approve it to continue.`
@@ -61,6 +61,8 @@ export const replies = {
     emphasis: number === undefined ? undefined : String(number),
     tone: 'info',
     context: ['Didn\'t ask for this? Deny the push and tell the helpdesk.'],
+    // MFA reset: the old device may be gone; offer the attestation path instead of a push that can't be answered.
+    buttons: noDeviceRequestId ? [{ actionId: CHAT_ACTIONS.noDevice, value: noDeviceRequestId, label: "I don't have my old phone" }] : undefined,
   }),
   pushRateLimited: (): OutboundMessage => ({
     text: "I've already sent you several verification prompts in the last few minutes, so I won't send another one. I've passed your request to the helpdesk.",

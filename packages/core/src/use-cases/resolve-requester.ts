@@ -1,3 +1,4 @@
+import { AppError } from '../domain/app-error';
 import type { OutboundMessage } from '../domain/chat';
 import type { ServiceRequest } from '../domain/request';
 import type { IdpUser } from '../ports/identity-provider';
@@ -34,11 +35,20 @@ export async function resolveRequester(deps: Pick<CoreDeps, 'idp'>, request: Ser
 }
 
 /** Fresh facts for the policy (uncached reads: roles and groups can change while a request waits). */
-export async function gatherPolicyFacts(deps: Pick<CoreDeps, 'idp'>, request: ServiceRequest, requester: IdpUser): Promise<PolicyFacts> {
+export async function gatherPolicyFacts(
+  deps: Pick<CoreDeps, 'idp'>,
+  request: ServiceRequest,
+  requester: IdpUser,
+  extras: { recentActions: number; noUsableFactor?: boolean },
+): Promise<PolicyFacts> {
   const targetId = request.targetIdpUserId ?? requester.id;
-  const target = targetId === requester.id ? await deps.idp.getUser(requester.id) : await deps.idp.getUser(targetId);
-  const [targetAdminRoles, targetGroups] = await Promise.all([deps.idp.listAdminRoles(target.id), deps.idp.listGroups(target.id)]);
-  if (!request.action) throw new Error('gatherPolicyFacts needs an action');
+  const target = await deps.idp.getUser(targetId);
+  const [targetAdminRoles, targetGroups, requesterRisk] = await Promise.all([
+    deps.idp.listAdminRoles(target.id),
+    deps.idp.listGroups(target.id),
+    deps.idp.getUserRisk(requester.id),
+  ]);
+  if (!request.action) throw new AppError('internal', 'gatherPolicyFacts needs an action');
   return {
     action: request.action,
     requester: target.id === requester.id ? target : requester,
@@ -49,6 +59,10 @@ export async function gatherPolicyFacts(deps: Pick<CoreDeps, 'idp'>, request: Se
     // or an address other than their own in the text is refused, never silently turned into "me".
     selfService: target.id === requester.id && namedOtherTarget(request) === undefined,
     compromiseSuspected: request.params.compromiseSuspected === true,
+    resource: request.resource,
+    requesterRisk,
+    recentActions: extras.recentActions,
+    noUsableFactor: extras.noUsableFactor ?? request.params.attestation === true,
   };
 }
 

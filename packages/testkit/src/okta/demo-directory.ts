@@ -10,6 +10,16 @@ export const DEMO_GROUP_IDS = {
   designTeam: '00gdemodesignteam000',
   engineering: '00gdemoengineering00',
   oktaAdministrators: '00gdemooktaadmins000',
+  /** The conditional-access exclusion group: time-boxed membership lets someone sign in from abroad. */
+  caTravelExclusion: '00gdemocatravelexcl0',
+} as const;
+
+/** App instances (0oa… like Okta's), both SAML 2.0 apps as in the OIN. */
+export const DEMO_APP_IDS = {
+  /** Grace owns it; Alice is not assigned ("I need Figma"). */
+  figma: '0oademofigma00000000',
+  /** Bob (Sales) is assigned. */
+  salesforce: '0oademosalesforce000',
 } as const;
 
 export const DEMO_USER_IDS = {
@@ -23,8 +33,15 @@ export const DEMO_USER_IDS = {
   dave: '00udemodave000000000',
   /** Member of the privileged "Okta Administrators" group. */
   erin: '00udemoerin000000000',
-  /** Alice's manager, an approver. */
+  /** Manager of Alice, Bob, Dave, Erin and Grace (profile.managerId) and of Hank (profile.manager login): the approver. */
   frank: '00udemofrank00000000',
+  /** HR; the Figma app owner (owners live in the policy catalogue: Okta has no app-owner field). */
+  grace: '00udemograce00000000',
+  /**
+   * Helpdesk agent holding Okta's HELP_DESK_ADMIN role: an admin role, so the bot refuses
+   * self-service on Hank's own account (privileged target) — use him as the human in the helpdesk channel.
+   */
+  hank: '00udemohank000000000',
 } as const;
 
 export const demoDirectory: OktaSeed = {
@@ -33,6 +50,7 @@ export const demoDirectory: OktaSeed = {
     { id: DEMO_GROUP_IDS.designTeam, name: 'design-team', description: 'Product designers; requestable' },
     { id: DEMO_GROUP_IDS.engineering, name: 'engineering', description: 'Engineers' },
     { id: DEMO_GROUP_IDS.oktaAdministrators, name: 'Okta Administrators', description: 'Privileged: holds admin roles' },
+    { id: DEMO_GROUP_IDS.caTravelExclusion, name: 'CA Travel Exclusion', description: 'Excluded from the geo-restriction sign-on rule; time-boxed membership only' },
   ],
   users: [
     {
@@ -97,5 +115,31 @@ export const demoDirectory: OktaSeed = {
       groups: [DEMO_GROUP_IDS.everyone],
       factors: [{ id: 'opfdemofrank00000000', factorType: 'push', label: "Frank's iPhone" }],
     },
+    {
+      id: DEMO_USER_IDS.grace,
+      login: 'grace@example.com',
+      email: 'grace@example.com',
+      firstName: 'Grace',
+      lastName: 'Hopper',
+      profile: { title: 'HR Business Partner', department: 'HR', employeeType: 'Employee', managerId: DEMO_USER_IDS.frank },
+      groups: [DEMO_GROUP_IDS.everyone],
+      factors: [{ id: 'opfdemograce00000000', factorType: 'push', label: "Grace's iPhone" }],
+    },
+    {
+      id: DEMO_USER_IDS.hank,
+      login: 'hank@example.com',
+      email: 'hank@example.com',
+      firstName: 'Hank',
+      lastName: 'Mensah',
+      roles: ['HELP_DESK_ADMIN'],
+      // A manager named by login rather than id, as directories synced from HR often do: exercises the adapter's fallback.
+      profile: { title: 'IT Helpdesk Lead', department: 'IT', employeeType: 'Employee', manager: 'frank@example.com' },
+      groups: [DEMO_GROUP_IDS.everyone],
+      factors: [{ id: 'opfdemohank000000000', factorType: 'push', label: "Hank's Pixel" }],
+    },
+  ],
+  apps: [
+    { id: DEMO_APP_IDS.figma, label: 'Figma', name: 'figma', assignedUsers: [DEMO_USER_IDS.grace] },
+    { id: DEMO_APP_IDS.salesforce, label: 'Salesforce', name: 'salesforce', assignedUsers: [DEMO_USER_IDS.bob] },
   ],
 };

@@ -28,7 +28,7 @@ export interface ControlRequest {
   controlToken: string | undefined;
 }
 
-const FAULT_KINDS: FaultKind[] = ['rate_limit', 'server_error', 'hang', 'reset'];
+const FAULT_KINDS: FaultKind[] = ['rate_limit', 'server_error', 'hang', 'reset', 'not_found'];
 
 const bad = (message: string, status = 400): { status: number; body: unknown } => ({ status, body: { error: message } });
 

@@ -1,9 +1,9 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import type { OktaSeed, OktaStandardRoleType, OktaUserStatus, PendingPush, PushResult, SeedFactor, SeedGroup, SeedUser } from './okta-fake-types';
+import type { OktaRiskEngine, OktaRiskLevel, OktaSeed, OktaStandardRoleType, OktaUserStatus, PendingPush, PushResult, SeedApp, SeedFactor, SeedGroup, SeedUser } from './okta-fake-types';
 
 /**
- * The in-memory directory behind the Okta fake: users, groups, memberships, roles, factors, push
- * transactions. No HTTP here; okta-fake-server.ts maps routes onto these records.
+ * The in-memory directory behind the Okta fake: users, groups, memberships, roles, factors, user risk,
+ * apps and their user assignments, push transactions. No HTTP here; okta-fake-server.ts maps routes onto these records.
  */
 export interface UserRecord {
   id: string;
@@ -19,6 +19,26 @@ export interface UserRecord {
   roles: RoleRecord[];
   factors: FactorRecord[];
   sessions: number;
+  risk: OktaRiskLevel;
+}
+
+export interface AppAssignmentRecord {
+  userId: string;
+  /** Only direct assignments are modelled; group-based ones (`GROUP`) would come from group rules. */
+  scope: 'USER';
+  created: number;
+  lastUpdated: number;
+}
+
+export interface AppRecord {
+  id: string;
+  name: string;
+  label: string;
+  status: 'ACTIVE' | 'INACTIVE';
+  created: number;
+  lastUpdated: number;
+  /** Keyed by user id, in assignment order. */
+  assignments: Map<string, AppAssignmentRecord>;
 }
 
 export interface GroupRecord {
@@ -99,12 +119,76 @@ export class OktaDirectory {
   readonly users = new Map<string, UserRecord>();
   readonly groups = new Map<string, GroupRecord>();
   readonly pushes = new Map<string, PushTransaction>();
+  readonly apps = new Map<string, AppRecord>();
+  riskEngine: OktaRiskEngine = 'enabled';
 
   constructor(private readonly options: OktaDirectoryOptions) {}
 
   seed(seed: OktaSeed): void {
     for (const g of seed.groups ?? []) this.addGroup(g);
     for (const u of seed.users ?? []) this.addUser(u);
+    for (const a of seed.apps ?? []) this.addApp(a);
+  }
+
+  addApp(seed: SeedApp): AppRecord {
+    const t = this.options.now();
+    const app: AppRecord = {
+      // App instance ids start with 0oa (developer.okta.com Apps API examples).
+      id: seed.id ?? oktaId('0oa'),
+      // OIN SAML apps carry a lower-case key name (e.g. `salesforce`); derive one from the label.
+      name: seed.name ?? (seed.label.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '') || 'app'),
+      label: seed.label,
+      status: seed.status ?? 'ACTIVE',
+      created: t,
+      lastUpdated: t,
+      assignments: new Map(),
+    };
+    if (this.apps.has(app.id)) throw new Error(`duplicate app id ${app.id}`);
+    this.apps.set(app.id, app);
+    for (const ref of seed.assignedUsers ?? []) {
+      const user = this.findUser(ref);
+      if (!user) throw new Error(`unknown user ${ref} assigned to app ${app.label}`);
+      this.assignApp(app, user);
+    }
+    return app;
+  }
+
+  /** An app by id or exact label. */
+  resolveApp(ref: string): AppRecord {
+    const app = this.apps.get(ref) ?? [...this.apps.values()].find((a) => a.label === ref);
+    if (!app) throw new Error(`unknown app ${ref}`);
+    return app;
+  }
+
+  /** Returns the assignment and whether it was created now (false: the user was already assigned). */
+  assignApp(app: AppRecord, user: UserRecord): { assignment: AppAssignmentRecord; created: boolean } {
+    const existing = app.assignments.get(user.id);
+    if (existing) return { assignment: existing, created: false };
+    const t = this.options.now();
+    const assignment: AppAssignmentRecord = { userId: user.id, scope: 'USER', created: t, lastUpdated: t };
+    app.assignments.set(user.id, assignment);
+    return { assignment, created: true };
+  }
+
+  /** Members of a group, in directory order. */
+  groupMembers(groupId: string): UserRecord[] {
+    return [...this.users.values()].filter((u) => u.groupIds.includes(groupId));
+  }
+
+  /** Returns false when the user was not a member. */
+  removeMember(groupId: string, userId: string): boolean {
+    const user = this.mustUser(userId);
+    const group = this.resolveGroup(groupId);
+    if (!user.groupIds.includes(group.id)) return false;
+    user.groupIds = user.groupIds.filter((id) => id !== group.id);
+    group.lastMembershipUpdated = this.options.now();
+    return true;
+  }
+
+  /** reset_factors: every enrolment goes back to unenrolled, so the user re-enrols at next sign-in. */
+  resetFactors(user: UserRecord): void {
+    user.factors = [];
+    user.lastUpdated = this.options.now();
   }
 
   addGroup(seed: SeedGroup): GroupRecord {
@@ -142,6 +226,7 @@ export class OktaDirectory {
       roles: (seed.roles ?? []).map((type) => ({ id: oktaId('ra1'), type, label: ROLE_LABELS[type], created: t })),
       factors: (seed.factors ?? []).map((f) => this.makeFactor(f, seed)),
       sessions: seed.sessions ?? 1,
+      risk: seed.risk ?? 'NONE',
     };
     this.users.set(id, user);
     for (const ref of seed.groups ?? []) this.addMember(this.resolveGroup(ref).id, id);

@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { OktaDirectory } from './okta-directory';
 import type { UserRecord } from './okta-directory';
-import type { FaultSpec, LoggedRequest, OktaSeed, PendingPush, PushResult, SeedGroup, SeedUser } from './okta-fake-types';
+import type { FaultSpec, LoggedRequest, OktaRiskEngine, OktaRiskLevel, OktaSeed, PendingPush, PushResult, SeedApp, SeedGroup, SeedUser } from './okta-fake-types';
 import { matchRoute } from './okta-api-routes';
 import type { ApiReply } from './okta-api-routes';
 import { OKTA_ERRORS, errorJson } from './okta-wire-format';
@@ -37,6 +37,9 @@ export interface UserSnapshot {
   status: string;
   sessions: number;
   groupIds: string[];
+  /** Ids of the user's enrolled factors (empty after reset_factors). */
+  factorIds: string[];
+  risk: OktaRiskLevel;
 }
 
 export interface OktaFake {
@@ -47,6 +50,16 @@ export interface OktaFake {
   addUser(user: SeedUser): string;
   addGroup(group: SeedGroup): string;
   addMember(groupIdOrName: string, userId: string): void;
+  /** User ids of a group's members, in directory order. */
+  groupMembers(groupIdOrName: string): string[];
+  /** Adds an app instance (ACTIVE unless told); returns its id. */
+  addApp(app: SeedApp): string;
+  /** User ids with a direct assignment to the app (by id or label), in assignment order. */
+  appAssignments(appIdOrLabel: string): string[];
+  /** The user's Okta risk level, as `GET /users/{id}/risk` reports it. */
+  setUserRisk(userIdOrLogin: string, level: OktaRiskLevel): void;
+  /** Org-wide: whether the risk API answers, or refuses (feature not enabled / no permission). */
+  setRiskEngine(state: OktaRiskEngine): void;
   /** Out-of-band lockout (too many bad passwords): status LOCKED_OUT. */
   lockOut(userIdOrLogin: string): void;
   user(userIdOrLogin: string): UserSnapshot | undefined;
@@ -89,7 +102,16 @@ async function readBody(req: IncomingMessage): Promise<string> {
 }
 
 function snapshot(u: UserRecord): UserSnapshot {
-  return { id: u.id, login: u.profile.login ?? '', email: u.profile.email ?? '', status: u.status, sessions: u.sessions, groupIds: [...u.groupIds] };
+  return {
+    id: u.id,
+    login: u.profile.login ?? '',
+    email: u.profile.email ?? '',
+    status: u.status,
+    sessions: u.sessions,
+    groupIds: [...u.groupIds],
+    factorIds: u.factors.map((f) => f.id),
+    risk: u.risk,
+  };
 }
 
 export async function createOktaFake(options: OktaFakeOptions = {}): Promise<OktaFake> {
@@ -117,6 +139,15 @@ export async function createOktaFake(options: OktaFakeOptions = {}): Promise<Okt
     addUser: (user) => dir.addUser(user).id,
     addGroup: (group) => dir.addGroup(group).id,
     addMember: (group, userId) => dir.addMember(dir.resolveGroup(group).id, mustFind(userId).id),
+    groupMembers: (group) => dir.groupMembers(dir.resolveGroup(group).id).map((u) => u.id),
+    addApp: (app) => dir.addApp(app).id,
+    appAssignments: (app) => [...dir.resolveApp(app).assignments.keys()],
+    setUserRisk: (ref, level) => {
+      mustFind(ref).risk = level;
+    },
+    setRiskEngine: (state) => {
+      dir.riskEngine = state;
+    },
     lockOut: (ref) => dir.setStatus(mustFind(ref), 'LOCKED_OUT'),
     user: (ref) => {
       const u = dir.findUser(ref);
@@ -225,6 +256,7 @@ export async function createOktaFake(options: OktaFakeOptions = {}): Promise<Okt
       return { status: 0, operation };
     }
     if (fault?.kind === 'server_error') return { status: sendError(OKTA_ERRORS.internal, headers), operation };
+    if (fault?.kind === 'not_found') return { status: sendError(OKTA_ERRORS.notFound(url.pathname), headers), operation };
     if (fault?.kind === 'rate_limit' || limits.exceeded) {
       const reset = fault ? Math.ceil(now() / 1000) + (fault.resetInSeconds ?? 30) : limits.reset;
       return { status: sendError(OKTA_ERRORS.rateLimited, { ...headers, 'X-Rate-Limit-Remaining': '0', 'X-Rate-Limit-Reset': String(reset) }), operation };

@@ -46,6 +46,29 @@ export interface SeedUser {
   factors?: SeedFactor[];
   /** Number of live IdP sessions; `DELETE …/sessions` sets it to 0. Default 1. */
   sessions?: number;
+  /** Okta user risk (`GET /users/{id}/risk`); NONE when not given. */
+  risk?: OktaRiskLevel;
+}
+
+/** Okta's user risk levels (spec: UserRiskLevelAll). */
+export type OktaRiskLevel = 'HIGH' | 'MEDIUM' | 'LOW' | 'NONE';
+
+/**
+ * How the fake answers `GET /users/{id}/risk`: `enabled` (the risk engine is on), `feature_disabled`
+ * (403 E0000015, the org has no Identity Threat Protection), `forbidden` (403 E0000006, the service
+ * app lacks okta.userRisk.read).
+ */
+export type OktaRiskEngine = 'enabled' | 'feature_disabled' | 'forbidden';
+
+export interface SeedApp {
+  id?: string;
+  /** What people call the app ("Figma"): the app's `label`. */
+  label: string;
+  /** The app's key name (`name`); default derived from the label, as OIN SAML apps have (`figma`). */
+  name?: string;
+  status?: 'ACTIVE' | 'INACTIVE';
+  /** User ids or logins with a direct (`scope: USER`) assignment. */
+  assignedUsers?: string[];
 }
 
 export interface SeedGroup {
@@ -59,6 +82,8 @@ export interface SeedGroup {
 export interface OktaSeed {
   groups?: SeedGroup[];
   users?: SeedUser[];
+  /** Seeded after the users, so `assignedUsers` can name them. */
+  apps?: SeedApp[];
 }
 
 export type PushResult = 'WAITING' | 'SUCCESS' | 'REJECTED' | 'TIMEOUT';
@@ -77,7 +102,11 @@ export interface PendingPush {
   userAgent?: string;
 }
 
-export type FaultKind = 'rate_limit' | 'server_error' | 'hang' | 'reset';
+/**
+ * `not_found` answers 404 E0000007 for a resource that exists: what a replica that has not caught up
+ * with a just-created user answers (F12).
+ */
+export type FaultKind = 'rate_limit' | 'server_error' | 'hang' | 'reset' | 'not_found';
 
 export interface FaultSpec {
   /** Operation id from the Okta spec (`unlockUser`, `listUserGroups`…) or `*` for every API call. */

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { createOktaFake } from './okta-fake-server';
 import type { OktaFake } from './okta-fake-server';
-import { demoDirectory, DEMO_USER_IDS } from './demo-directory';
+import { demoDirectory, DEMO_APP_IDS, DEMO_GROUP_IDS, DEMO_USER_IDS } from './demo-directory';
 import { createResponseValidator } from './openapi-response-validator';
 import type { ResponseValidator } from './openapi-response-validator';
 
@@ -23,6 +23,9 @@ const REQUIRED: Record<string, string[]> = {
   NumberFactorChallengeEmbeddedLinks: ['challenge'],
   UserFactorPushTransaction: ['factorResult'],
   ResetPasswordToken: ['resetPasswordUrl'],
+  Application: ['id', 'name', 'label', 'status', 'signOnMode', 'created', 'lastUpdated', '_links'],
+  AppUser: ['id', 'scope', 'status', 'created', 'lastUpdated', '_links'],
+  UserRiskGetResponse: ['riskLevel', '_links'],
   ModelError: ['errorCode', 'errorSummary', 'errorLink', 'errorId', 'errorCauses'],
 };
 
@@ -136,6 +139,79 @@ describe('the Okta fake speaks the published Okta Management API', () => {
     await expectConforms('revokeUserSessions', 'DELETE', `/api/v1/users/${DEMO_USER_IDS.alice}/sessions`, 204);
   });
 
+  it('getUserRisk: NONE, a level with its reason, and the refusals that mean "unknown"', async () => {
+    expect(((await expectConforms('getUserRisk', 'GET', `/api/v1/users/${DEMO_USER_IDS.alice}/risk`, 200)) as { riskLevel: string }).riskLevel).toBe('NONE');
+    fake.setUserRisk(DEMO_USER_IDS.alice, 'HIGH');
+    expect(await expectConforms('getUserRisk', 'GET', `/api/v1/users/${DEMO_USER_IDS.alice}/risk`, 200)).toMatchObject({ riskLevel: 'HIGH', reason: expect.any(String) });
+    await expectConforms('getUserRisk', 'GET', '/api/v1/users/00unobody00000000000/risk', 404);
+    fake.setRiskEngine('feature_disabled');
+    expect(((await expectConforms('getUserRisk', 'GET', `/api/v1/users/${DEMO_USER_IDS.alice}/risk`, 403)) as { errorCode: string }).errorCode).toBe('E0000015');
+    fake.setRiskEngine('forbidden');
+    expect(((await expectConforms('getUserRisk', 'GET', `/api/v1/users/${DEMO_USER_IDS.alice}/risk`, 403)) as { errorCode: string }).errorCode).toBe('E0000006');
+  });
+
+  it('listGroups with a name search, and its Link pagination', async () => {
+    const found = (await expectConforms('listGroups', 'GET', `/api/v1/groups?search=${encodeURIComponent('profile.name eq "ca travel exclusion"')}`, 200)) as Array<{ id: string }>;
+    expect(found.map((g) => g.id)).toEqual([DEMO_GROUP_IDS.caTravelExclusion]);
+    const res = await call('GET', '/api/v1/groups?limit=3');
+    expect(validator.validate('listGroups', res.status, res.body)).toEqual([]);
+    const next = /<([^>]+)>; rel="next"/.exec(res.headers.get('link') ?? '')?.[1];
+    const page2 = await call('GET', (next as string).slice(fake.url.length));
+    expect(validator.validate('listGroups', page2.status, page2.body)).toEqual([]);
+    expect((page2.body as unknown[]).length).toBe(2);
+    expect(page2.headers.get('link')).not.toContain('rel="next"');
+    // listGroups declares no 400, but Okta answers a bad search with its error model (E0000031).
+    const bad = await call('GET', `/api/v1/groups?search=${encodeURIComponent('profile.name sw "x"')}`);
+    expect(bad.status).toBe(400);
+    expect(validator.validateSchema('ModelError', bad.body)).toEqual([]);
+    expect((bad.body as { errorCode: string }).errorCode).toBe('E0000031');
+  });
+
+  it('assignUserToGroup (twice: idempotent), listGroupUsers, unassignUserFromGroup (member, non-member, BUILT_IN group)', async () => {
+    const path = `/api/v1/groups/${DEMO_GROUP_IDS.designTeam}/users/${DEMO_USER_IDS.bob}`;
+    await expectConforms('assignUserToGroup', 'PUT', path, 204);
+    await expectConforms('assignUserToGroup', 'PUT', path, 204);
+    const members = (await expectConforms('listGroupUsers', 'GET', `/api/v1/groups/${DEMO_GROUP_IDS.designTeam}/users`, 200)) as Array<{ id: string }>;
+    expect(members.map((u) => u.id)).toEqual([DEMO_USER_IDS.alice, DEMO_USER_IDS.bob]);
+    await expectConforms('unassignUserFromGroup', 'DELETE', path, 204);
+    await expectConforms('unassignUserFromGroup', 'DELETE', path, 404);
+    await expectConforms('assignUserToGroup', 'PUT', `/api/v1/groups/00gnosuchgroup000000/users/${DEMO_USER_IDS.bob}`, 404);
+    await expectConforms('unassignUserFromGroup', 'DELETE', `/api/v1/groups/${DEMO_GROUP_IDS.everyone}/users/${DEMO_USER_IDS.bob}`, 403);
+    expect(fake.writes().map((w) => w.method)).toEqual(['PUT', 'PUT', 'DELETE', 'DELETE', 'PUT', 'DELETE']);
+  });
+
+  it('listApplications with the ACTIVE filter, paged 20 at a time by default', async () => {
+    for (let i = 0; i < 25; i += 1) fake.addApp({ label: `Tool ${i}` });
+    fake.addApp({ label: 'Retired', status: 'INACTIVE' });
+    const filter = encodeURIComponent('status eq "ACTIVE"');
+    const res = await call('GET', `/api/v1/apps?filter=${filter}`);
+    expect(validator.validate('listApplications', res.status, res.body)).toEqual([]);
+    expect(res.body).toHaveLength(20);
+    const next = /<([^>]+)>; rel="next"/.exec(res.headers.get('link') ?? '')?.[1] as string;
+    expect(decodeURIComponent(next.replace(/\+/g, ' '))).toContain('filter=status eq "ACTIVE"');
+    const page2 = await call('GET', next.slice(fake.url.length));
+    expect(validator.validate('listApplications', page2.status, page2.body)).toEqual([]);
+    expect((page2.body as Array<{ label: string }>).map((a) => a.label)).not.toContain('Retired');
+    expect(page2.body).toHaveLength(7);
+  });
+
+  it('assignUserToApplication, getApplicationUser, unassignUserFromApplication', async () => {
+    const users = `/api/v1/apps/${DEMO_APP_IDS.figma}/users`;
+    await expectConforms('getApplicationUser', 'GET', `${users}/${DEMO_USER_IDS.alice}`, 404);
+    expect(await expectConforms('assignUserToApplication', 'POST', users, 200, { id: DEMO_USER_IDS.alice, scope: 'USER' })).toMatchObject({ id: DEMO_USER_IDS.alice, scope: 'USER' });
+    await expectConforms('getApplicationUser', 'GET', `${users}/${DEMO_USER_IDS.alice}`, 200);
+    await expectConforms('assignUserToApplication', 'POST', users, 400, { scope: 'USER' });
+    await expectConforms('assignUserToApplication', 'POST', '/api/v1/apps/0oanosuchapp00000000/users', 404, { id: DEMO_USER_IDS.alice, scope: 'USER' });
+    await expectConforms('unassignUserFromApplication', 'DELETE', `${users}/${DEMO_USER_IDS.alice}`, 204);
+    await expectConforms('unassignUserFromApplication', 'DELETE', `${users}/${DEMO_USER_IDS.alice}`, 404);
+  });
+
+  it('resetFactors', async () => {
+    await expectConforms('resetFactors', 'POST', `/api/v1/users/${DEMO_USER_IDS.alice}/lifecycle/reset_factors`, 200);
+    expect(fake.user(DEMO_USER_IDS.alice)?.factorIds).toEqual([]);
+    await expectConforms('resetFactors', 'POST', '/api/v1/users/00unobody00000000000/lifecycle/reset_factors', 404);
+  });
+
   it('error bodies: 404, 429 and 401', async () => {
     await expectConforms('getUser', 'GET', '/api/v1/users/00unobody00000000000', 404);
     fake.injectFault({ operation: 'getUser', kind: 'rate_limit', resetInSeconds: 5 });
@@ -170,6 +246,15 @@ describe('the Okta fake speaks the published Okta Management API', () => {
       const factor = { id: 'opf1', factorType: 'push', provider: 'GOOGLE', status: 'ACTIVE', created: '2024-01-01T00:00:00.000Z', _links: {} };
       expect(validator.validate('listFactors', 200, [factor]).join()).toContain('provider');
       expect(validator.validate('listFactors', 200, [{ ...factor, provider: 'OKTA' }])).toEqual([]);
+    });
+
+    it('an app checked as its signOnMode subtype, an app user with an unknown scope, a risk level out of the enum', async () => {
+      const apps = (await call('GET', '/api/v1/apps')).body as Array<Record<string, unknown>>;
+      expect(validator.validate('listApplications', 200, apps)).toEqual([]);
+      // BookmarkApplication requires name "bookmark" and settings.app.url: the discriminator must pick it.
+      expect(validator.validate('listApplications', 200, [{ ...apps[0], signOnMode: 'BOOKMARK' }])).not.toEqual([]);
+      expect(validator.validate('getApplicationUser', 200, { id: 'x', scope: 'EVERYONE', status: 'ACTIVE', created: '2024-01-01T00:00:00.000Z', lastUpdated: '2024-01-01T00:00:00.000Z', _links: {} })).not.toEqual([]);
+      expect(validator.validate('getUserRisk', 200, { riskLevel: 'SEVERE', _links: {} })).not.toEqual([]);
     });
 
     it('an error body without errorCode', () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { FactorRecord, GroupRecord, PushTransaction, RoleRecord, UserRecord } from './okta-directory';
+import type { AppAssignmentRecord, AppRecord, FactorRecord, GroupRecord, PushTransaction, RoleRecord, UserRecord } from './okta-directory';
 
 /**
  * JSON bodies exactly as the Okta Management API sends them (shapes from the published spec,
@@ -58,6 +58,68 @@ export function groupJson(base: string, group: GroupRecord): Json {
       users: link(`${self}/users`),
       apps: link(`${self}/apps`),
     },
+  };
+}
+
+/**
+ * An app instance as listApplications/getApplication send it. The fake's apps are SAML 2.0 apps
+ * (what Figma and Salesforce are in the OIN); the spec's discriminator checks it as SamlApplication.
+ */
+export function appJson(base: string, app: AppRecord): Json {
+  const self = `${base}/api/v1/apps/${app.id}`;
+  return {
+    id: app.id,
+    name: app.name,
+    label: app.label,
+    status: app.status,
+    created: iso(app.created),
+    lastUpdated: iso(app.lastUpdated),
+    signOnMode: 'SAML_2_0',
+    features: [],
+    accessibility: { selfService: false },
+    visibility: { autoSubmitToolbar: false, hide: { iOS: false, web: false }, appLinks: { [`${app.name}_link`]: true } },
+    credentials: { userNameTemplate: { template: '${source.login}', type: 'BUILT_IN' } },
+    settings: { app: {} },
+    _links: {
+      self: link(self),
+      users: link(`${self}/users`),
+      groups: link(`${self}/groups`),
+      metadata: link(`${self}/sso/saml/metadata`),
+      appLinks: [{ name: `${app.name}_link`, href: `${base}/home/${app.name}/${app.id}/aln1`, type: 'text/html' }],
+      logo: [{ name: 'medium', href: `${base}/assets/img/logos/default.png`, type: 'image/png' }],
+      ...(app.status === 'ACTIVE' ? { deactivate: link(`${self}/lifecycle/deactivate`) } : { activate: link(`${self}/lifecycle/activate`) }),
+    },
+  };
+}
+
+/** An Application User (a user's assignment to an app), as assignUserToApplication/getApplicationUser send it. */
+export function appUserJson(base: string, app: AppRecord, assignment: AppAssignmentRecord, user: UserRecord): Json {
+  return {
+    id: assignment.userId,
+    created: iso(assignment.created),
+    lastUpdated: iso(assignment.lastUpdated),
+    scope: assignment.scope,
+    status: 'ACTIVE',
+    statusChanged: iso(assignment.created),
+    passwordChanged: null,
+    // An SSO-only app has no provisioning, so no sync (spec: AppUserSyncState DISABLED).
+    syncState: 'DISABLED',
+    credentials: { userName: user.profile.login ?? '' },
+    profile: {},
+    _links: {
+      app: link(`${base}/api/v1/apps/${app.id}`),
+      user: link(`${base}/api/v1/users/${assignment.userId}`),
+    },
+  };
+}
+
+/** Body of `GET /users/{id}/risk` (spec examples UserRiskResponse / UserRiskNoneResponse). */
+export function userRiskJson(base: string, user: UserRecord): Json {
+  const self = `${base}/api/v1/users/${user.id}`;
+  return {
+    riskLevel: user.risk,
+    ...(user.risk === 'NONE' ? {} : { reason: 'Admin override risk' }),
+    _links: { self: link(`${self}/risk`, ['GET', 'PUT']), user: link(self, ['GET']) },
   };
 }
 
@@ -145,6 +207,8 @@ export function errorJson(e: OktaErrorShape): Json {
 export const OKTA_ERRORS = {
   invalidToken: { status: 401, errorCode: 'E0000011', errorSummary: 'Invalid token provided' },
   accessDenied: { status: 403, errorCode: 'E0000006', errorSummary: 'You do not have permission to perform the requested action' },
+  // A feature the org has not licensed or enabled (here: user risk without Identity Threat Protection).
+  featureNotEnabled: { status: 403, errorCode: 'E0000015', errorSummary: 'You do not have permission to access the feature you are requesting' },
   notFound: (what: string): OktaErrorShape => ({ status: 404, errorCode: 'E0000007', errorSummary: `Not found: Resource not found: ${what}` }),
   validation: (cause: string): OktaErrorShape => ({ status: 400, errorCode: 'E0000001', errorSummary: 'Api validation failed', errorCauses: [cause] }),
   invalidSearch: { status: 400, errorCode: 'E0000031', errorSummary: 'Invalid search criteria.' },

@@ -7,7 +7,7 @@ import YAML from 'yaml';
 /**
  * Validates response bodies against an OpenAPI 3.0 document (here Okta's published management spec)
  * with Ajv. OpenAPI 3.0 schemas are not quite JSON Schema, so the document is rewritten first:
- * - `nullable: true` → the type (or enum) also admits null;
+ * - `nullable: true` → the type (or enum) also admits null; `nullable: false` is dropped;
  * - `discriminator` (not validated by Ajv outside its narrow oneOf form) → for each mapping entry an
  *   `if {prop: const v} then {$ref target}`, so a push factor is checked as UserFactorPush. For the
  *   inheritance style (base schema carries the discriminator, targets `allOf` the base) the targets
@@ -33,6 +33,8 @@ const DOC_ID = 'okta-spec.json';
 const isNode = (v: unknown): v is Node => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function rewriteNullable(node: Node): void {
+  // `nullable: false` is the default; left in place, Ajv rejects it beside no `type` (the app schemas have some).
+  if (node.nullable === false) delete node.nullable;
   if (node.nullable !== true) return;
   delete node.nullable;
   if (typeof node.type === 'string') {

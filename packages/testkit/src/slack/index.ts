@@ -1,7 +1,7 @@
 export { createSlackFake } from './slack-fake';
 export type { RecordedSlackCall, SlackFake, SlackFakeOptions, SlackFault } from './slack-fake';
 export type { OpenedSlackView, PostedSlackMessage } from './slack-fake-methods';
-export { defaultSlackUsers, SLACK_FAKE_IDS } from './slack-fake-users';
+export { buildSlackFakeUser, defaultSlackUsers, SLACK_FAKE_IDS } from './slack-fake-users';
 export type { SlackFakeUser } from './slack-fake-users';
 export {
   computeSlackSignature,
@@ -22,4 +22,5 @@ export {
   wrapSlackEvent,
 } from './slack-event-envelopes';
 export type { SlackEventEnvelope } from './slack-event-envelopes';
-export { buildBlockActionsPayload } from './slack-interaction-payloads';
+export { buildBlockActionsPayload, buildViewSubmissionPayload } from './slack-interaction-payloads';
+export type { BlockActionsOptions, SubmittedViewSource, ViewSubmissionOptions } from './slack-interaction-payloads';

@@ -123,6 +123,19 @@ export function createSlackMethodTable(state: SlackFakeState): Record<string, (b
       return { ok: true, user: copy };
     },
 
+    // Slack: "Find a user with an email address"; needs users:read.email (else missing_scope) and
+    // answers `users_not_found` when no member has that address. Deactivated members are still
+    // returned (with `deleted: true`): deciding whether they may act is the caller's job.
+    'users.lookupByEmail': (body) => {
+      const email = str(body, 'email');
+      if (email === undefined) return fail('invalid_arguments');
+      if (!state.emailScope) return fail('missing_scope', { needed: 'users:read.email', provided: 'users:read,chat:write' });
+      const wanted = email.toLowerCase();
+      const user = [...state.users.values()].find((u) => u.profile.email?.toLowerCase() === wanted);
+      if (user === undefined) return fail('users_not_found');
+      return { ok: true, user: structuredClone(user) };
+    },
+
     'conversations.open': (body) => {
       const users = str(body, 'users');
       if (users === undefined) return fail('users_list_not_supplied');
@@ -146,6 +159,17 @@ export function createSlackMethodTable(state: SlackFakeState): Record<string, (b
       if (body['blocks'] !== undefined) message.blocks = body['blocks'];
       state.messages.push(message);
       return { ok: true, channel, ts: message.ts, message: messageJson(state, message) };
+    },
+
+    // An ephemeral message is shown to one user in a channel and is never stored in its history.
+    'chat.postEphemeral': (body) => {
+      const channel = resolveChannel(state, str(body, 'channel'));
+      if (channel === undefined) return fail('channel_not_found');
+      const user = str(body, 'user');
+      if (user === undefined || !state.users.has(user)) return fail('user_not_in_channel');
+      const bad = checkMessageContent(body);
+      if (bad !== undefined) return bad;
+      return { ok: true, message_ts: nextTs(state) };
     },
 
     'chat.update': (body) => {

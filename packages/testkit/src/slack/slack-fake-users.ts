@@ -46,6 +46,15 @@ export interface SlackFakeUser {
   };
 }
 
+/**
+ * A home-workspace person for tests that need more people than the seed (approvers, agents).
+ * Not part of `defaultSlackUsers()`: product tests add their own people, and two users with one
+ * email would make `users.lookupByEmail` ambiguous.
+ */
+export function buildSlackFakeUser(id: string, name: string, email: string | undefined, teamId: string = SLACK_FAKE_IDS.homeTeamId): SlackFakeUser {
+  return human(id, teamId, name, email);
+}
+
 function human(id: string, teamId: string, name: string, email: string | undefined): SlackFakeUser {
   const profile: SlackFakeUser['profile'] = { display_name: name, real_name: name, team: teamId };
   if (email !== undefined) profile.email = email;

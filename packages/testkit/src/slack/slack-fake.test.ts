@@ -77,6 +77,31 @@ describe('Slack Web API fake', () => {
     }
   });
 
+  it('finds a member by email (case-insensitively), answers users_not_found otherwise, and needs users:read.email', async () => {
+    expect((await form('users.lookupByEmail', { email: 'Alice@Example.com' })).body).toMatchObject({ ok: true, user: { id: SLACK_FAKE_IDS.alice } });
+    expect((await form('users.lookupByEmail', { email: 'nobody@example.com' })).body).toEqual({ ok: false, error: 'users_not_found' });
+    // Deactivated members are still found; the caller decides.
+    expect((await form('users.lookupByEmail', { email: 'bob@example.com' })).body).toMatchObject({ ok: true, user: { id: SLACK_FAKE_IDS.deleted, deleted: true } });
+    const noScope = await createSlackFake({ emailScope: false });
+    try {
+      const res = await fetch(`${noScope.apiUrl}users.lookupByEmail`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${noScope.botToken}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'email=alice%40example.com',
+      });
+      expect(await res.json()).toMatchObject({ ok: false, error: 'missing_scope', needed: 'users:read.email' });
+    } finally {
+      await noScope.close();
+    }
+  });
+
+  it('accepts an ephemeral message for a known user without storing it in history', async () => {
+    const res = await form('chat.postEphemeral', { channel: 'C0HELPDESK', user: SLACK_FAKE_IDS.alice, text: 'only you' });
+    expect(res.body).toMatchObject({ ok: true, message_ts: expect.any(String) });
+    expect(fake.messages).toHaveLength(0);
+    expect((await form('chat.postEphemeral', { channel: 'C0HELPDESK', user: 'U0NOPE', text: 'x' })).body).toEqual({ ok: false, error: 'user_not_in_channel' });
+  });
+
   it('opens a DM channel per user', async () => {
     const a = await form('conversations.open', { users: SLACK_FAKE_IDS.alice });
     const b = await form('conversations.open', { users: SLACK_FAKE_IDS.alice });
@@ -97,6 +122,20 @@ describe('Slack Web API fake', () => {
       expect((await form('views.update', { view_id: id, view })).body).toMatchObject({ ok: true });
       expect((await form('views.update', { view_id: id, hash: 'stale', view })).body).toEqual({ ok: false, error: 'hash_conflict' });
       expect((await form('views.update', { view_id: 'V0NOPE', view })).body).toEqual({ ok: false, error: 'not_found' });
+    });
+
+    it('checks input modals: submit required, label and input limits, private_metadata at most 3000', async () => {
+      const input = { type: 'input', block_id: 'note', label: { type: 'plain_text', text: 'Note' }, element: { type: 'plain_text_input', action_id: 'note', max_length: 1000 } };
+      const base = { type: 'modal', title: { type: 'plain_text', text: 'Keyward' }, blocks: [input] };
+      const open = (view: Json) => form('views.open', { trigger_id: fake.issueTriggerId(), view: JSON.stringify(view) });
+      expect((await open(base)).body).toMatchObject({ ok: false, error: 'invalid_arguments' });
+      const submit = { type: 'plain_text', text: 'Send' };
+      expect((await open({ ...base, submit, private_metadata: 'x'.repeat(3001) })).body).toMatchObject({ ok: false });
+      expect((await open({ ...base, submit, blocks: [{ ...input, element: { ...input.element, max_length: 5000 } }] })).body).toMatchObject({ ok: false });
+      const ok = await open({ ...base, submit, private_metadata: 'x'.repeat(3000), callback_id: 'keyward.note' });
+      expect(ok.body).toMatchObject({ ok: true, view: { private_metadata: 'x'.repeat(3000), callback_id: 'keyward.note' } });
+      // Input blocks are a modal element here: a message carrying one is refused.
+      expect((await form('chat.postMessage', { channel: 'C0HELPDESK', text: 'x', blocks: JSON.stringify([input]) })).body).toMatchObject({ ok: false, error: 'invalid_blocks' });
     });
 
     it('refuses unknown and expired (older than 3 s) trigger_ids', async () => {

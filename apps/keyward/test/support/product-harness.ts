@@ -1,0 +1,408 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { openDatabase } from '@keyward/store';
+import {
+  buildBlockActionsPayload,
+  buildDirectMessageEvent,
+  createOktaFake,
+  createSlackFake,
+  defaultSlackUsers,
+  deliverSlackRequest,
+  signSlackEvent,
+  signSlackInteraction,
+} from '@keyward/testkit';
+import type {
+  LoggedRequest,
+  OktaFake,
+  OktaSeed,
+  PendingPush,
+  RecordedSlackCall,
+  SeedUser,
+  SlackDeliveryResult,
+  SlackEventEnvelope,
+  SlackFake,
+  SlackFakeUser,
+  SlackSigningOptions,
+} from '@keyward/testkit';
+import { callText } from './slack-call-readers';
+
+export { buttonsOf, callText, postedTs, pushNumberShown } from './slack-call-readers';
+
+/*
+ * Drives the real product from outside, the way an operator runs it: `node apps/keyward/bin/keyward.js
+ * start` as a child process, configured only through the configuration contract (issue #2), with the
+ * Okta and Slack Web API fakes standing in for the vendors and real Redis and PostgreSQL behind it.
+ * Everything the tests learn, they learn from the wire: Slack calls the product made, Okta requests it
+ * sent, its stdout/stderr and its exit code.
+ */
+
+const REPO_ROOT = path.resolve(__dirname, '../../../..');
+const BIN = path.join(REPO_ROOT, 'apps/keyward/bin/keyward.js');
+
+/** Same override as the store's own integration tests, so CI can point every suite at one server. */
+export const TEST_DATABASE_URL = process.env.KEYWARD_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const TEST_REDIS_URL = 'redis://127.0.0.1:6379';
+
+export const ESCALATION_CHANNEL = 'C0HELPDESK';
+const SIGNING_SECRET = `test-signing-${randomBytes(12).toString('hex')}`;
+const BOT_TOKEN = `xoxb-test-${randomBytes(12).toString('hex')}`;
+const OKTA_TOKEN = `00okta-${randomBytes(16).toString('hex')}`;
+
+/** Action ids the product renders on its buttons (chat-slack maps the neutral ids 1:1). */
+export const REVEAL_ACTION_ID = 'keyward.reveal_secret';
+
+/** One employee who exists both in Slack and (usually) in Okta, with the same email. */
+export interface EmployeeSpec {
+  /** Slack user id: `U` + upper-case letters/digits (the fake derives the DM channel `D…` from it). */
+  slackId: string;
+  name: string;
+  /** The Slack profile email; `null` models a profile without one (F02). */
+  email?: string | null;
+  /** The sender's home team; another team models a Slack Connect user (F19). */
+  teamId?: string;
+  /** Omit `okta` to leave the person out of the directory; fields override the defaults. */
+  okta?: Partial<SeedUser> | false;
+}
+
+export interface Employee {
+  slackId: string;
+  /** The DM channel the fake and the product use for this user. */
+  channel: string;
+  email: string | undefined;
+  /** Okta login (undefined when not in the directory). */
+  login: string | undefined;
+  oktaId: string | undefined;
+}
+
+/** Builds the Slack user and the Okta user of one person: same email, a push factor, one session. */
+export function employee(spec: EmployeeSpec): { slack: SlackFakeUser; okta?: SeedUser; person: Omit<Employee, 'oktaId'> } {
+  const email = spec.email === null ? undefined : (spec.email ?? `${spec.name}@example.com`);
+  const teamId = spec.teamId ?? 'T0HOME001';
+  const profile: SlackFakeUser['profile'] = { display_name: spec.name, real_name: spec.name, team: teamId };
+  if (email !== undefined) profile.email = email;
+  const slack: SlackFakeUser = { id: spec.slackId, team_id: teamId, name: spec.name, real_name: spec.name, deleted: false, is_bot: false, is_app_user: false, profile };
+  let okta: SeedUser | undefined;
+  if (spec.okta !== false) {
+    const first = spec.name.charAt(0).toUpperCase() + spec.name.slice(1);
+    okta = {
+      login: email ?? `${spec.name}@example.com`,
+      email: email ?? `${spec.name}@example.com`,
+      firstName: first,
+      lastName: 'Tester',
+      factors: [{ factorType: 'push', label: `${first}'s phone` }],
+      ...(spec.okta ?? {}),
+    };
+  }
+  return { slack, ...(okta === undefined ? {} : { okta }), person: { slackId: spec.slackId, channel: `D${spec.slackId.slice(1)}`, email, login: okta?.login } };
+}
+
+export interface HarnessOptions {
+  employees: EmployeeSpec[];
+  /** Extra Okta users with no Slack account (decoys, duplicates). */
+  extraOktaUsers?: SeedUser[];
+  /** STEPUP_POLL_INTERVAL_MS; the tests use 200. */
+  pollIntervalMs?: number;
+  logLevel?: string;
+}
+
+export interface SentMessage {
+  envelope: SlackEventEnvelope;
+  eventId: string;
+  /** The DM's ts: the thread every reply must land in. */
+  ts: string;
+  channel: string;
+  user: string;
+  status: number;
+  /** Wall-clock ms just before the POST (latency measurements). */
+  sentAt: number;
+}
+
+export interface ExitInfo {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** From SIGTERM to exit. */
+  ms: number;
+}
+
+export interface ProductHarness {
+  readonly okta: OktaFake;
+  readonly slack: SlackFake;
+  readonly url: string;
+  readonly eventsUrl: string;
+  readonly signingSecret: string;
+  /** The exact environment the product was started with (audit verify reuses it). */
+  readonly env: Readonly<Record<string, string>>;
+  readonly secrets: readonly string[];
+  person(slackId: string): Employee;
+  /** Everything the product wrote to stdout and stderr so far. */
+  output(): string;
+  sendDm(user: string, text: string, options?: { threadTs?: string; userTeam?: string; signing?: Partial<SlackSigningOptions> }): Promise<SentMessage>;
+  /** POSTs an envelope signed with the product's secret (plus overrides: retries, bad signatures, old timestamps). */
+  deliverEvent(envelope: object, signing?: Partial<SlackSigningOptions>): Promise<SlackDeliveryResult>;
+  /** Clicks a button on a bot message with a fresh trigger_id, as Slack does for every click. */
+  click(options: { user: string; actionId: string; value: string; messageTs: string; threadTs?: string }): Promise<{ status: number; triggerId: string }>;
+  /** Bot posts in this DM's thread, oldest first. */
+  threadReplies(sent: SentMessage): RecordedSlackCall[];
+  waitForReply(sent: SentMessage, predicate: (call: RecordedSlackCall) => boolean, what: string, timeoutMs?: number): Promise<RecordedSlackCall>;
+  /** Helpdesk-channel posts that concern this Slack user. */
+  escalationsFor(slackId: string): RecordedSlackCall[];
+  waitForEscalation(slackId: string, predicate: (call: RecordedSlackCall) => boolean, what: string, timeoutMs?: number): Promise<RecordedSlackCall>;
+  /** The push waiting on this user's phone (polls the fake). */
+  waitForPush(loginOrId: string, timeoutMs?: number): Promise<PendingPush>;
+  /** Okta requests about this user (path or search mentions the id, login or email). */
+  oktaRequestsAbout(slackId: string): LoggedRequest[];
+  /** State-changing Okta calls on this user, push challenges excluded (they change nothing on the account). */
+  idpWritesOn(slackId: string): LoggedRequest[];
+  /** Runs another CLI command against the same database (e.g. `audit verify`). */
+  runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }>;
+  /** SIGTERM; resolves when the process has exited. */
+  stop(): Promise<ExitInfo>;
+  /** Stops the product if needed, closes fakes, drops the schema and the Redis keys, removes temp files. */
+  dispose(): Promise<void>;
+}
+
+export async function waitUntil<T>(probe: () => T | undefined | false, what: string, timeoutMs = 10_000, intervalMs = 20): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Monotonic Slack-style ts values, so two DMs sent in the same second never share a thread. */
+let tsCounter = 0;
+function nextTs(): string {
+  tsCounter += 1;
+  return `${Math.floor(Date.now() / 1000)}.${String((process.pid % 1000) * 1000 + (tsCounter % 1000)).padStart(6, '0')}`;
+}
+
+export async function startProduct(options: HarnessOptions): Promise<ProductHarness> {
+  const built = options.employees.map((spec) => ({ spec, ...employee(spec) }));
+  const seed: OktaSeed = {
+    users: [...built.flatMap((b) => (b.okta === undefined ? [] : [b.okta])), ...(options.extraOktaUsers ?? [])],
+  };
+  const okta = await createOktaFake({ apiToken: OKTA_TOKEN, seed });
+  const slack = await createSlackFake({ botToken: BOT_TOKEN, users: [...defaultSlackUsers(), ...built.map((b) => b.slack)] });
+
+  const runId = randomBytes(5).toString('hex');
+  const schema = `kw_e2e_${runId}`;
+  const queuePrefix = `{kwe2e-${runId}}`;
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'keyward-e2e-'));
+  const port = await freePort();
+  const env: Record<string, string> = {
+    // Node needs nothing else; PATH lets the product find redis-server should it ever need one, and
+    // HOME points at the temp dir so the Okta SDK cannot pick up a developer's ~/.okta/okta.yaml.
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: dataDir,
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    SLACK_ESCALATION_CHANNEL: ESCALATION_CHANNEL,
+    IDP: 'okta',
+    OKTA_ORG_URL: okta.url,
+    OKTA_API_TOKEN: OKTA_TOKEN,
+    REDIS_URL: TEST_REDIS_URL,
+    QUEUE_PREFIX: queuePrefix,
+    DATABASE_URL: TEST_DATABASE_URL,
+    DATABASE_SCHEMA: schema,
+    DATA_DIR: dataDir,
+    // Loopback only: with Slack configured the product would otherwise bind 0.0.0.0.
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    STEPUP_POLL_INTERVAL_MS: String(options.pollIntervalMs ?? 200),
+    LOG_LEVEL: options.logLevel ?? 'warn',
+  };
+  const url = `http://127.0.0.1:${port}`;
+  const eventsUrl = `${url}/slack/events`;
+
+  const chunks: string[] = [];
+  const child: ChildProcess = spawn(process.execPath, [BIN, 'start'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
+  let exitInfo: { code: number | null; signal: NodeJS.Signals | null; at: number } | undefined;
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) => {
+    child.once('exit', (code, signal) => {
+      exitInfo = { code, signal, at: Date.now() };
+      resolve(exitInfo);
+    });
+  });
+  const output = (): string => chunks.join('');
+
+  let disposed = false;
+  const cleanUp = async (): Promise<void> => {
+    if (disposed) return;
+    disposed = true;
+    if (exitInfo === undefined) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    await Promise.allSettled([okta.close(), slack.close()]);
+    // Through the store the product uses (a declared dependency): opening the run's own schema is a
+    // no-op migration, and the schema builder drops it with everything in it.
+    const database = await openDatabase({ url: TEST_DATABASE_URL, schema, poolSize: 1 });
+    try {
+      await database.db.schema.dropSchema(schema).ifExists().cascade().execute();
+    } finally {
+      await database.close();
+    }
+    const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+    try {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${queuePrefix}:*`, 'COUNT', 500);
+        cursor = next;
+        if (keys.length > 0) await redis.del(...keys);
+      } while (cursor !== '0');
+    } finally {
+      redis.disconnect();
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  // Ready means GET /healthz = 200 (the contract); a child that dies first fails with its output.
+  const deadline = Date.now() + 45_000;
+  for (;;) {
+    if (exitInfo !== undefined) {
+      await cleanUp();
+      throw new Error(`keyward exited during start-up (code ${exitInfo.code}, signal ${exitInfo.signal}):\n${output()}`);
+    }
+    const status = await fetch(`${url}/healthz`).then(
+      (r) => r.status,
+      () => 0,
+    );
+    if (status === 200) break;
+    if (Date.now() > deadline) {
+      await cleanUp();
+      throw new Error(`keyward did not become healthy within 45 s:\n${output()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+
+  const people = new Map<string, Employee>();
+  for (const b of built) {
+    const oktaId = b.okta === undefined ? undefined : okta.user(b.okta.login)?.id;
+    people.set(b.spec.slackId, { ...b.person, oktaId });
+  }
+  const person = (slackId: string): Employee => {
+    const found = people.get(slackId);
+    if (!found) throw new Error(`unknown employee ${slackId}`);
+    return found;
+  };
+
+  const deliverEvent = (envelope: object, signing: Partial<SlackSigningOptions> = {}): Promise<SlackDeliveryResult> =>
+    deliverSlackRequest(eventsUrl, signSlackEvent(envelope, { signingSecret: SIGNING_SECRET, ...signing }));
+
+  const inThread = (sent: SentMessage) => (call: RecordedSlackCall): boolean =>
+    call.body['channel'] === sent.channel && call.body['thread_ts'] === sent.ts;
+
+  const threadReplies = (sent: SentMessage): RecordedSlackCall[] =>
+    slack.callsTo('chat.postMessage').filter((c) => c.response['ok'] === true && inThread(sent)(c));
+
+  const escalationsFor = (slackId: string): RecordedSlackCall[] =>
+    slack
+      .callsTo('chat.postMessage')
+      .filter((c) => c.response['ok'] === true && c.body['channel'] === ESCALATION_CHANNEL && callText(c).includes(`slack:${slackId}`));
+
+  const aboutUser = (slackId: string) => {
+    const p = person(slackId);
+    const needles = [p.oktaId, p.login, p.email].filter((n): n is string => n !== undefined).map((n) => n.toLowerCase());
+    return (r: LoggedRequest): boolean => {
+      const decoded = safeDecode(r.path).toLowerCase();
+      return needles.some((n) => decoded.includes(n));
+    };
+  };
+
+  return {
+    okta,
+    slack,
+    url,
+    eventsUrl,
+    signingSecret: SIGNING_SECRET,
+    env,
+    secrets: [SIGNING_SECRET, BOT_TOKEN, OKTA_TOKEN],
+    person,
+    output,
+    deliverEvent,
+
+    async sendDm(user, text, opts = {}) {
+      const ts = nextTs();
+      const envelope = buildDirectMessageEvent({
+        user,
+        text,
+        ts,
+        ...(opts.threadTs === undefined ? {} : { threadTs: opts.threadTs }),
+        ...(opts.userTeam === undefined ? {} : { userTeam: opts.userTeam }),
+      });
+      const sentAt = Date.now();
+      const result = await deliverEvent(envelope, opts.signing);
+      return { envelope, eventId: envelope.event_id, ts, channel: `D${user.slice(1)}`, user, status: result.status, sentAt };
+    },
+
+    async click({ user, actionId, value, messageTs, threadTs }) {
+      const triggerId = slack.issueTriggerId();
+      const payload = buildBlockActionsPayload({ triggerId, actionId, value, user, messageTs, ...(threadTs === undefined ? {} : { threadTs }) });
+      const result = await deliverSlackRequest(eventsUrl, signSlackInteraction(payload, { signingSecret: SIGNING_SECRET }));
+      return { status: result.status, triggerId };
+    },
+
+    threadReplies,
+    waitForReply: (sent, predicate, what, timeoutMs = 10_000) =>
+      waitUntil(() => threadReplies(sent).find(predicate), `${what} (thread replies so far: ${threadReplies(sent).map((c) => JSON.stringify(c.body['text'])).join(' | ')})`, timeoutMs),
+    escalationsFor,
+    waitForEscalation: (slackId, predicate, what, timeoutMs = 10_000) => waitUntil(() => escalationsFor(slackId).find(predicate), what, timeoutMs),
+
+    waitForPush: (loginOrId, timeoutMs = 10_000) => waitUntil(() => okta.pendingPushes(loginOrId)[0], `a push for ${loginOrId}`, timeoutMs),
+
+    oktaRequestsAbout: (slackId) => okta.requests().filter(aboutUser(slackId)),
+    idpWritesOn: (slackId) => okta.writes().filter((r) => r.operation !== 'verifyFactor').filter(aboutUser(slackId)),
+
+    runCli: (args) =>
+      new Promise((resolve, reject) => {
+        const cli = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        cli.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+        cli.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+        cli.once('error', reject);
+        cli.once('exit', (code) => resolve({ code, stdout, stderr }));
+      }),
+
+    async stop() {
+      if (exitInfo !== undefined) return { code: exitInfo.code, signal: exitInfo.signal, ms: 0 };
+      const sentAt = Date.now();
+      child.kill('SIGTERM');
+      const info = await exited;
+      return { code: info.code, signal: info.signal, ms: info.at - sentAt };
+    },
+
+    dispose: cleanUp,
+  };
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value.replace(/\+/g, ' '));
+  } catch {
+    return value;
+  }
+}

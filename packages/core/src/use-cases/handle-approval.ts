@@ -1,0 +1,217 @@
+import { AppError, isAppError } from '../domain/app-error';
+import type { ConversationRef } from '../domain/chat';
+import type { Approval, ServiceRequest } from '../domain/request';
+import type { CoreDeps } from './core-deps';
+import { notifyConversation, notifyHelpdesk, notifyRequester, notifyUpdate, requestFacts } from './notify';
+import { approvalCard, openApproval, scheduleApproval } from './request-approvals';
+import { applyEvent, recordAudit } from './request-journal';
+
+export interface ApprovalClick {
+  approvalId: string;
+  decision: 'approve' | 'deny';
+  clickerChatUserId: string;
+  note?: string;
+  eventId: string;
+}
+
+/**
+ * Worker (`approval.click`): an Approve / Deny click, already authenticated by the chat platform.
+ * Invariant 4: only the resolved approver (or, for admin approvals, a listed helpdesk admin), never
+ * the requester, once, before expiry. Every click is audited, valid or not; an invalid one changes
+ * nothing and the clicker is told why in plain words.
+ */
+export async function processApprovalClick(deps: CoreDeps, requestId: string, click: ApprovalClick): Promise<void> {
+  let request = await deps.store.get(requestId);
+  if (!request) return;
+  const approval = request.approvals.find((a) => a.id === click.approvalId);
+  const replyTo = approval?.card?.conversation ?? (await directTo(deps, request, click.clickerChatUserId));
+  const refuseClick = async (reason: string, message: string): Promise<void> => {
+    await recordAudit(deps, request as ServiceRequest, 'approval.click_rejected', { details: { approvalId: click.approvalId, by: click.clickerChatUserId, decision: click.decision, reason } });
+    if (replyTo) await notifyConversation(deps, request as ServiceRequest, `click-rejected:${click.eventId}`, replyTo, { text: message, tone: 'warning' });
+  };
+  if (!approval) return refuseClick('unknown approval', 'This approval does not exist.');
+  if (request.state !== 'awaiting_approval' || (approval.state !== 'pending' && approval.state !== 'verifying')) {
+    return refuseClick(`already ${approval.state}`, `This request was already decided or has expired (${approval.state === 'waiting' ? 'not your turn yet' : approval.state}). Nothing was changed.`);
+  }
+  if (click.clickerChatUserId === request.requester.chatUserId) return refuseClick('requester clicked', 'You cannot approve your own request.');
+
+  let approverIdpUserId: string | undefined;
+  let approverName: string | undefined;
+  if (approval.approver) {
+    if (click.clickerChatUserId !== approval.approver.chatUserId) return refuseClick('not the approver', `Only ${approval.approver.displayName} can decide this approval.`);
+    approverIdpUserId = approval.approver.idpUserId;
+    approverName = approval.approver.displayName;
+  } else {
+    const admin = await resolveHelpdeskAdmin(deps, request, click.clickerChatUserId);
+    if (!admin.ok) return refuseClick(admin.reason, 'Only a helpdesk admin named in the policy can decide this.');
+    approverIdpUserId = admin.idpUserId;
+    approverName = admin.displayName;
+  }
+  const decidedBy = { chatUserId: click.clickerChatUserId, idpUserId: approverIdpUserId, displayName: approverName, at: deps.clock.now().toISOString(), note: click.note?.slice(0, 1000) };
+
+  if (click.decision === 'deny') {
+    request = await applyEvent(deps, request, { type: 'approval_updated', approval: { ...approval, state: 'denied', decidedBy } }, { details: { approvalId: approval.id, by: click.clickerChatUserId } });
+    request = await cancelOpenApprovals(deps, request);
+    request = await applyEvent(deps, request, { type: 'denied', by: approverName ?? click.clickerChatUserId, note: decidedBy.note });
+    await finalizeCards(deps, request, `Denied by ${approverName ?? 'an approver'}${decidedBy.note ? `: "${decidedBy.note}"` : '.'}`);
+    await notifyRequester(deps, request, 'denied', {
+      text: `${approverName ?? 'The approver'} denied your request${decidedBy.note ? `: "${decidedBy.note}"` : '.'} Nothing was changed.`,
+      tone: 'warning',
+    });
+    return;
+  }
+
+  if (approval.stepUpRequired) {
+    if (approval.state === 'verifying') return refuseClick('step-up in progress', 'Your approval is waiting for your Okta Verify push.');
+    return startApproverStepUp(deps, request, approval, decidedBy, approverIdpUserId);
+  }
+  await recordApproval(deps, request, { ...approval, state: 'approved', decidedBy });
+}
+
+async function startApproverStepUp(deps: CoreDeps, request: ServiceRequest, approval: Approval, decidedBy: NonNullable<Approval['decidedBy']>, approverIdpUserId: string | undefined): Promise<void> {
+  if (!approverIdpUserId) throw new AppError('internal', 'approver step-up without an IdP user');
+  const limit = deps.policy.pushRateLimit;
+  const hit = await deps.rateLimiter.hit(`push:${approverIdpUserId}`, limit.limit, limit.windowMs, deps.clock.now());
+  const replyTo = approval.card?.conversation;
+  if (!hit.allowed) {
+    if (replyTo) await notifyConversation(deps, request, `approver-push-limit:${approval.id}`, replyTo, { text: 'Too many verification prompts were sent to you recently; try again in a few minutes.', tone: 'warning' });
+    return;
+  }
+  let challenge;
+  try {
+    challenge = await deps.stepUp.start(approverIdpUserId, { requestId: request.id, actionLabel: 'Confirm your approval' });
+  } catch (error) {
+    if (isAppError(error) && error.code === 'stepup.no_factor') {
+      if (replyTo) await notifyConversation(deps, request, `approver-no-factor:${approval.id}`, replyTo, { text: 'This approval needs an Okta Verify push, and you have none enrolled.', tone: 'warning' });
+      return;
+    }
+    throw error;
+  }
+  const now = deps.clock.now();
+  const verifying: Approval = {
+    ...approval,
+    state: 'verifying',
+    decidedBy,
+    stepUp: { transactionId: challenge.transactionId, factorId: challenge.factorId, factorType: challenge.factorType, numberChallenge: challenge.numberChallenge, startedAt: now.toISOString(), expiresAt: challenge.expiresAt.toISOString(), polls: 0 },
+  };
+  request = await applyEvent(deps, request, { type: 'approval_updated', approval: verifying }, { details: { approvalId: approval.id, stepUp: 'started' } });
+  if (replyTo) {
+    await notifyConversation(deps, request, `approver-push:${approval.id}:${challenge.transactionId}`, replyTo, {
+      text: challenge.numberChallenge === undefined ? 'Confirm your approval: approve the Okta Verify push on your phone.' : `Confirm your approval: tap ${challenge.numberChallenge} in Okta Verify.`,
+      emphasis: challenge.numberChallenge === undefined ? undefined : String(challenge.numberChallenge),
+      tone: 'info',
+    });
+  }
+  await deps.queue.enqueue({ name: 'approval.stepup_poll', requestId: request.id, step: `approval-poll:${approval.id}:${challenge.transactionId}:1`, delayMs: deps.stepUpPoll.intervalMs, payload: { approvalId: approval.id, attempt: 1 } });
+}
+
+/** Worker (`approval.stepup_poll`): the approver's own push (high band). A rejection is a security signal. */
+export async function pollApproverStepUp(deps: CoreDeps, requestId: string, approvalId: string, attempt: number): Promise<void> {
+  const request = await deps.store.get(requestId);
+  const approval = request?.approvals.find((a) => a.id === approvalId);
+  if (!request || !approval || approval.state !== 'verifying' || !approval.stepUp || !approval.decidedBy?.idpUserId || request.state !== 'awaiting_approval') return;
+  const status = await deps.stepUp.poll(approval.decidedBy.idpUserId, approval.stepUp);
+  const expired = deps.clock.now().getTime() >= Date.parse(approval.stepUp.expiresAt);
+  if (status === 'waiting' && !expired) {
+    await deps.queue.enqueue({ name: 'approval.stepup_poll', requestId, step: `approval-poll:${approvalId}:${approval.stepUp.transactionId}:${attempt + 1}`, delayMs: deps.stepUpPoll.intervalMs, payload: { approvalId, attempt: attempt + 1 } });
+    return;
+  }
+  if (status === 'approved') {
+    await recordApproval(deps, request, { ...approval, state: 'approved', stepUp: { ...approval.stepUp, result: 'approved' } });
+    return;
+  }
+  // Rejected or expired: the click does not count; the approval waits for a real decision.
+  const result = status === 'rejected' ? 'rejected' : 'timeout';
+  const back: Approval = { ...approval, state: 'pending', decidedBy: undefined, stepUp: { ...approval.stepUp, result } };
+  const next = await applyEvent(deps, request, { type: 'approval_updated', approval: back }, { details: { approvalId, stepUp: result } });
+  if (approval.card) await notifyConversation(deps, next, `approver-push-${result}:${approval.stepUp.transactionId}`, approval.card.conversation, { text: `Your approval was not confirmed (push ${result}); nothing was approved.`, tone: 'warning' });
+  if (result === 'rejected') {
+    await notifyHelpdesk(deps, next, `approver-push-rejected:${approval.stepUp.transactionId}`, {
+      reason: `Security: the approver's confirmation push was denied (approval ${approvalId}). Someone may be clicking Approve in their name.`,
+      facts: requestFacts(next),
+      severity: 'critical',
+    });
+  }
+}
+
+/** One approval decided "approve": open the next (sequential) or, when all approved, queue the action. */
+export async function recordApproval(deps: CoreDeps, request: ServiceRequest, approved: Approval): Promise<void> {
+  request = await applyEvent(deps, request, { type: 'approval_updated', approval: approved }, { details: { approvalId: approved.id, by: approved.decidedBy?.chatUserId, decision: 'approved' } });
+  if (approved.card) await notifyUpdate(deps, request, `card:${approved.id}`, approved.card, approvalCard(request, approved, `Approved by ${approved.decidedBy?.displayName ?? 'the approver'}.`));
+  const next = request.approvals.find((a) => a.state === 'waiting');
+  if (next) {
+    const opened = openApproval(next, deps.clock.now(), deps.policy.approvals.expiryMs);
+    request = await applyEvent(deps, request, { type: 'approval_updated', approval: opened });
+    await scheduleApproval(deps, request, opened);
+    await notifyRequester(deps, request, `approved:${approved.id}`, { text: `${approved.decidedBy?.displayName ?? 'An approver'} approved. Now waiting for ${opened.approver?.displayName ?? 'a helpdesk admin'}.`, tone: 'info' });
+    return;
+  }
+  if (request.approvals.every((a) => a.state === 'approved')) {
+    request = await applyEvent(deps, request, { type: 'approved' });
+    request = await applyEvent(deps, request, { type: 'queued' });
+    await deps.queue.enqueue({ name: 'action.execute', requestId: request.id, step: 'execute' });
+  }
+}
+
+/** Approvals not yet decided become `cancelled` (a denial, an expiry or the requester's cancel ends them). */
+export async function cancelOpenApprovals(deps: CoreDeps, request: ServiceRequest, state: 'cancelled' | 'expired' = 'cancelled'): Promise<ServiceRequest> {
+  for (const approval of request.approvals) {
+    if (approval.state === 'pending' || approval.state === 'waiting' || approval.state === 'verifying') {
+      request = await applyEvent(deps, request, { type: 'approval_updated', approval: { ...approval, state } });
+    }
+  }
+  return request;
+}
+
+/** Every copy of every card ends in its final state (approvers' DMs and the helpdesk channel). */
+export async function finalizeCards(deps: CoreDeps, request: ServiceRequest, final: string): Promise<void> {
+  for (const approval of request.approvals) {
+    if (approval.card) await notifyUpdate(deps, request, `final:${approval.id}:${request.state}`, approval.card, approvalCard(request, approval, final));
+  }
+}
+
+/** Worker (`approval.expire`): an unanswered approval ends the request; the requester is told. */
+export async function expireApproval(deps: CoreDeps, requestId: string, approvalId: string): Promise<void> {
+  let request = await deps.store.get(requestId);
+  const approval = request?.approvals.find((a) => a.id === approvalId);
+  if (!request || !approval || request.state !== 'awaiting_approval' || (approval.state !== 'pending' && approval.state !== 'verifying')) return;
+  request = await cancelOpenApprovals(deps, request, 'expired');
+  request = await applyEvent(deps, request, { type: 'expired' });
+  await finalizeCards(deps, request, 'Expired: nobody decided in time. Nothing was changed.');
+  await notifyRequester(deps, request, 'expired', { text: "Your request expired because it wasn't approved in time. Nothing was changed; ask again if you still need it.", tone: 'warning' });
+}
+
+/** Worker (`approval.remind`): one reminder to an approver who has not decided yet. */
+export async function remindApproval(deps: CoreDeps, requestId: string, approvalId: string): Promise<void> {
+  const request = await deps.store.get(requestId);
+  const approval = request?.approvals.find((a) => a.id === approvalId);
+  if (!request || !approval || request.state !== 'awaiting_approval' || approval.state !== 'pending' || approval.remindedAt || !approval.card) return;
+  const next = await applyEvent(deps, request, { type: 'approval_updated', approval: { ...approval, remindedAt: deps.clock.now().toISOString() } });
+  await notifyConversation(deps, next, `reminder:${approval.id}`, approval.card.conversation, {
+    text: `Reminder: ${request.requester.displayName ?? 'a colleague'}'s request is still waiting for your decision (see the card above). It expires ${approval.expiresAt?.slice(0, 16).replace('T', ' ')} UTC.`,
+    tone: 'info',
+  });
+}
+
+async function directTo(deps: CoreDeps, request: ServiceRequest, chatUserId: string): Promise<ConversationRef | undefined> {
+  const chat = deps.chats[request.conversation.surface];
+  try {
+    return chat ? await chat.openDirectConversation(chatUserId) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function resolveHelpdeskAdmin(deps: CoreDeps, request: ServiceRequest, chatUserId: string): Promise<{ ok: true; idpUserId: string; displayName: string } | { ok: false; reason: string }> {
+  const chat = deps.chats[request.conversation.surface];
+  if (!chat) return { ok: false, reason: 'no surface' };
+  const identity = await chat.lookupUser(chatUserId);
+  const email = identity.email?.toLowerCase();
+  if (!email || identity.isExternal || identity.isBot || identity.isDeleted) return { ok: false, reason: 'clicker not verifiable' };
+  if (!deps.policy.helpdeskAdmins.includes(email)) return { ok: false, reason: 'clicker is not a helpdesk admin' };
+  if (email === request.requester.email?.toLowerCase()) return { ok: false, reason: 'requester clicked' };
+  const matches = await deps.idp.findUsersByEmail(email);
+  if (matches.length !== 1 || !matches[0]) return { ok: false, reason: 'admin does not map to exactly one IdP user' };
+  if (matches[0].id === request.requester.idpUserId) return { ok: false, reason: 'requester clicked' };
+  return { ok: true, idpUserId: matches[0].id, displayName: matches[0].displayName };
+}

@@ -1,0 +1,26 @@
+import { UnrecoverableError } from 'bullmq';
+import { AppError } from '@keyward/core';
+import { backoffDelay, fromQueueError, toQueueError } from './retry-policy';
+
+describe('retry policy', () => {
+  test('waits for X-Rate-Limit-Reset when the rate-limit AppError wraps the SDK error (F06)', () => {
+    // What the Okta adapter throws on a 429: an AppError whose cause is the SDK's own error.
+    const sdkError = Object.assign(new Error('Okta HTTP 429'), { status: 429 });
+    const limited = new AppError('idp.rate_limited', 'Okta unlockUser was rate limited', { retryable: true, retryAfterMs: 30_000, cause: sdkError });
+    const seenByBullMq = toQueueError(limited);
+    expect(fromQueueError(seenByBullMq)).toBe(limited);
+    expect(backoffDelay(1, fromQueueError(seenByBullMq), () => 0)).toBe(30_000);
+  });
+
+  test('gives back the AppError behind the UnrecoverableError wrapper', () => {
+    const denied = new AppError('idp.denied', 'refused', { cause: new Error('403') });
+    const wrapped = toQueueError(denied);
+    expect(wrapped).toBeInstanceOf(UnrecoverableError);
+    expect(fromQueueError(wrapped)).toBe(denied);
+  });
+
+  test('leaves errors that are not ours as they are', () => {
+    const plain = new Error('redis went away');
+    expect(fromQueueError(plain)).toBe(plain);
+  });
+});
