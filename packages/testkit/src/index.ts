@@ -1,2 +1,3 @@
 export * from './okta';
 export * from './slack';
+export * from './openai';
