@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { operationsEnvSchema } from './operations.schema';
+import { redisEnvSchema } from './redis.schema';
 
 const optionalString = z
   .string()
@@ -31,6 +33,13 @@ export const envSchema = z.object({
   OKTA_KEY_ID: optionalString,
   OKTA_SCOPES: z.string().default('okta.users.read okta.users.manage okta.roles.read okta.groups.read'),
 
+  // Language model (issue #5): unset key = offline classifier only. Any OpenAI-compatible server works.
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: url('OPENAI_BASE_URL'),
+  OPENAI_MODEL: z.string().trim().min(1).default('gpt-4o-mini'),
+  // The longest one message waits for the model (retries included) before the offline answer is used.
+  OPENAI_TIMEOUT_MS: z.coerce.number().int().min(200).max(60_000).default(4000),
+
   REDIS_URL: optionalString,
   QUEUE_PREFIX: z.string().regex(/^[^:\s]+$/, 'QUEUE_PREFIX must not contain ":" or spaces').default('{keyward}'),
   DATABASE_URL: optionalString.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), { message: 'DATABASE_URL must be a postgres:// URL (unset = embedded PGlite under DATA_DIR)' }),
@@ -42,6 +51,6 @@ export const envSchema = z.object({
   STEPUP_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(10),
   CONSOLE_ENABLED: z.enum(['true', 'false']).optional(),
-});
+}).extend(operationsEnvSchema.shape).extend(redisEnvSchema.shape);
 
 export type Env = z.infer<typeof envSchema>;

@@ -57,4 +57,21 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SECRET_ENCRYPTION_KEY: 'short' })).toThrow(/32 bytes/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/postgres/);
   });
+
+  it('uses the offline classifier alone without OPENAI_API_KEY, and the model with one', () => {
+    expect(loadConfig({}).openai).toBeUndefined();
+    expect(loadConfig({ OPENAI_API_KEY: 'sk-1' }).openai).toEqual({ apiKey: 'sk-1', baseUrl: undefined, model: 'gpt-4o-mini', timeoutMs: 4000 });
+    expect(loadConfig({ OPENAI_API_KEY: 'sk-1', OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1', OPENAI_MODEL: 'llama3.1', OPENAI_TIMEOUT_MS: '1500' }).openai).toEqual({
+      apiKey: 'sk-1',
+      baseUrl: 'http://127.0.0.1:11434/v1',
+      model: 'llama3.1',
+      timeoutMs: 1500,
+    });
+  });
+
+  it('rejects a bad OpenAI base URL or timeout, and a base URL without a key', () => {
+    expect(() => loadConfig({ OPENAI_API_KEY: 'sk-1', OPENAI_BASE_URL: 'ftp://x' })).toThrow(/OPENAI_BASE_URL must be an http\(s\) URL/);
+    expect(() => loadConfig({ OPENAI_API_KEY: 'sk-1', OPENAI_TIMEOUT_MS: '5' })).toThrow(/OPENAI_TIMEOUT_MS/);
+    expect(() => loadConfig({ OPENAI_BASE_URL: 'http://127.0.0.1:1/v1' })).toThrow(/without OPENAI_API_KEY/);
+  });
 });

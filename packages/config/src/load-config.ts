@@ -3,9 +3,13 @@ import path from 'node:path';
 import { AppError } from '@keyward/core';
 import { envSchema } from './config.schema';
 import type { Env } from './config.schema';
+import { OPERATIONS_SECRET_VARIABLES, toOperationsConfig } from './load-operations-config';
+import type { OperationsConfig } from './load-operations-config';
+import { REDIS_SECRET_VARIABLES, toRedisConfig } from './load-redis-config';
+import type { RedisTopologyConfig } from './load-redis-config';
 
 /** Variables that may be given as `NAME_FILE=/run/secrets/name` instead (Docker/Kubernetes secrets). */
-const SECRET_VARIABLES = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'OKTA_API_TOKEN', 'OKTA_PRIVATE_KEY', 'SECRET_ENCRYPTION_KEY', 'DATABASE_URL', 'REDIS_URL'] as const;
+const SECRET_VARIABLES = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'OKTA_API_TOKEN', 'OKTA_PRIVATE_KEY', 'SECRET_ENCRYPTION_KEY', 'DATABASE_URL', 'REDIS_URL', 'OPENAI_API_KEY', ...OPERATIONS_SECRET_VARIABLES, ...REDIS_SECRET_VARIABLES] as const;
 
 export type SlackConfig =
   | { mode: 'http'; botToken: string; signingSecret: string; apiUrl?: string; escalationChannel?: string }
@@ -15,6 +19,14 @@ export type IdpConfig =
   | { kind: 'sandbox' }
   | { kind: 'okta'; orgUrl: string; auth: { mode: 'token'; token: string } | { mode: 'oauth'; clientId: string; privateKey: string; keyId?: string; scopes: string[] } };
 
+/** The language-model classifier; absent = the offline classifier alone. */
+export interface OpenAiConfig {
+  apiKey: string;
+  baseUrl?: string;
+  model: string;
+  timeoutMs: number;
+}
+
 export interface KeywardConfig {
   port: number;
   host: string;
@@ -23,7 +35,10 @@ export interface KeywardConfig {
   slack?: SlackConfig;
   console: { enabled: boolean };
   idp: IdpConfig;
+  openai?: OpenAiConfig;
   redisUrl?: string;
+  /** Sentinel topology and worker lock duration (issue #7). */
+  redis: RedisTopologyConfig;
   queuePrefix: string;
   database: { url?: string; schema?: string; dataDir: string };
   policyFile?: string;
@@ -34,6 +49,8 @@ export interface KeywardConfig {
   embedded: boolean;
   /** Start-up warnings (logged by the app): allowed, but an operator should know. */
   warnings: string[];
+  /** Audit retention, SIEM, credential rotation, anomaly watch, log redaction (issue #6). */
+  operations: OperationsConfig;
 }
 
 /** Reads the environment once; every problem is listed together and start-up stops. */
@@ -79,11 +96,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     }
   }
 
+  const operations = toOperationsConfig(e, problems);
+  const redis = toRedisConfig(e, problems);
   const embedded = !slack && idp.kind === 'sandbox';
   const consoleEnabled = e.CONSOLE_ENABLED ? e.CONSOLE_ENABLED === 'true' : !slack;
   const host = e.HOST ?? (consoleEnabled ? '127.0.0.1' : '0.0.0.0');
   if (consoleEnabled && !isLoopback(host)) problems.push(`The console has no login and must stay local: HOST=${host} is not a loopback address. Set CONSOLE_ENABLED=false or HOST=127.0.0.1`);
+  if (e.OPENAI_BASE_URL && !e.OPENAI_API_KEY) problems.push('OPENAI_BASE_URL is set without OPENAI_API_KEY; set a key (any non-empty value for a local server that ignores it)');
   if (problems.length > 0) throw configError(problems);
+  const openai: OpenAiConfig | undefined = e.OPENAI_API_KEY ? { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL, timeoutMs: e.OPENAI_TIMEOUT_MS } : undefined;
 
   const warnings: string[] = [];
   if (slack && !slack.escalationChannel) warnings.push('SLACK_ESCALATION_CHANNEL is not set: escalations are only logged and audited, no helpdesk channel sees them.');
@@ -101,7 +122,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     slack,
     console: { enabled: consoleEnabled },
     idp,
+    openai,
     redisUrl: e.REDIS_URL,
+    redis,
     queuePrefix: e.QUEUE_PREFIX,
     database: { url: e.DATABASE_URL, schema: e.DATABASE_SCHEMA, dataDir: path.join(dataDir, 'pglite') },
     policyFile: e.POLICY_FILE ? path.resolve(cwd, e.POLICY_FILE) : undefined,
@@ -109,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     stepUpPollIntervalMs: e.STEPUP_POLL_INTERVAL_MS,
     workerConcurrency: e.WORKER_CONCURRENCY,
     embedded,
+    operations,
   };
 }
 

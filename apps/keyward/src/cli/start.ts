@@ -14,7 +14,7 @@ export async function runStart(args: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, { redactPaths: config.operations.logRedactPaths });
   const app = await startKeyward(config, { role, logger });
 
   const banner = [

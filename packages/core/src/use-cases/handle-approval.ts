@@ -1,5 +1,6 @@
 import { AppError, isAppError } from '../domain/app-error';
 import type { ConversationRef } from '../domain/chat';
+import { CHAT_ACTIONS } from '../domain/chat';
 import type { Approval, ServiceRequest } from '../domain/request';
 import type { CoreDeps } from './core-deps';
 import { notifyConversation, notifyHelpdesk, notifyRequester, notifyUpdate, requestFacts } from './notify';
@@ -24,7 +25,12 @@ export async function processApprovalClick(deps: CoreDeps, requestId: string, cl
   let request = await deps.store.get(requestId);
   if (!request) return;
   const approval = request.approvals.find((a) => a.id === click.approvalId);
-  const replyTo = approval?.card?.conversation ?? (await directTo(deps, request, click.clickerChatUserId));
+  // The answer is for the clicker. The card's conversation is the approver's own DM (or the shared
+  // helpdesk channel), so it is the right place only when the clicker is the approver the card was
+  // sent to; anyone else (the requester, a bystander, a non-admin in the channel) is answered in
+  // their own DM — never by a message in the approver's DM addressed to somebody else.
+  const clickerOwnsCard = approval?.card !== undefined && approval.approver?.chatUserId === click.clickerChatUserId;
+  const replyTo = clickerOwnsCard ? approval?.card?.conversation : await directTo(deps, request, click.clickerChatUserId);
   const refuseClick = async (reason: string, message: string): Promise<void> => {
     await recordAudit(deps, request as ServiceRequest, 'approval.click_rejected', { details: { approvalId: click.approvalId, by: click.clickerChatUserId, decision: click.decision, reason } });
     if (replyTo) await notifyConversation(deps, request as ServiceRequest, `click-rejected:${click.eventId}`, replyTo, { text: message, tone: 'warning' });
@@ -92,11 +98,15 @@ async function startApproverStepUp(deps: CoreDeps, request: ServiceRequest, appr
     ...approval,
     state: 'verifying',
     decidedBy,
-    stepUp: { transactionId: challenge.transactionId, factorId: challenge.factorId, factorType: challenge.factorType, numberChallenge: challenge.numberChallenge, startedAt: now.toISOString(), expiresAt: challenge.expiresAt.toISOString(), polls: 0 },
+    stepUp: { ...(challenge.kind === 'link' && challenge.url ? { kind: 'link' as const, url: challenge.url } : {}), transactionId: challenge.transactionId, factorId: challenge.factorId, factorType: challenge.factorType, numberChallenge: challenge.numberChallenge, startedAt: now.toISOString(), expiresAt: challenge.expiresAt.toISOString(), polls: 0 },
   };
   request = await applyEvent(deps, request, { type: 'approval_updated', approval: verifying }, { details: { approvalId: approval.id, stepUp: 'started' } });
   if (replyTo) {
-    await notifyConversation(deps, request, `approver-push:${approval.id}:${challenge.transactionId}`, replyTo, {
+    await notifyConversation(deps, request, `approver-push:${approval.id}:${challenge.transactionId}`, replyTo, challenge.kind === 'link' && challenge.url ? {
+      text: 'Confirm your approval: sign in again with MFA.',
+      tone: 'info',
+      buttons: [{ actionId: CHAT_ACTIONS.choose, value: '', label: 'Sign in to confirm', style: 'primary', url: challenge.url }],
+    } : {
       text: challenge.numberChallenge === undefined ? 'Confirm your approval: approve the Okta Verify push on your phone.' : `Confirm your approval: tap ${challenge.numberChallenge} in Okta Verify.`,
       emphasis: challenge.numberChallenge === undefined ? undefined : String(challenge.numberChallenge),
       tone: 'info',

@@ -40,7 +40,10 @@ export async function processRequest(deps: CoreDeps, requestId: string, options:
       await applyEvent(deps, request, { type: 'refused', reason });
       return;
     }
-    request = { ...request, requester: { ...request.requester, email: identity.email, displayName: identity.displayName } };
+    request = {
+      ...request,
+      requester: { ...request.requester, email: identity.email, displayName: identity.displayName, ...(identity.entraObjectId ? { entraObjectId: identity.entraObjectId } : {}) },
+    };
     let classification = await deps.classifier.classify(request.text);
     log.info({ intent: classification.intent, confidence: classification.confidence, negated: classification.negated }, 'classified');
     const several = await splitIntents(deps.classifier, request.text, deps.policy.confidenceThreshold);
@@ -248,6 +251,13 @@ async function actOnDecision(deps: CoreDeps, request: ServiceRequest): Promise<v
     return;
   }
   if (!isExecutableAction(action)) throw new AppError('policy.invalid', `policy allowed ${action}, which has no executor`);
+  if (deps.idp.unsupportedActions?.includes(action)) {
+    // The IdP has no API for it (Entra ID: unlock): say so before any step-up, and hand it to a person.
+    await notifyRequester(deps, request, 'unsupported', replies.unsupported(action));
+    await notifyHelpdesk(deps, request, 'unsupported', { reason: `${deps.idp.name} has no API for "${action}": handle it by hand.`, facts: requestFacts(request), severity: 'info' });
+    await applyEvent(deps, request, { type: 'escalated', reason: `${action} not supported by ${deps.idp.name}` });
+    return;
+  }
   if (decision.verification === 'push') return startStepUp(deps, request);
   await requestApprovals(deps, request);
 }
@@ -311,6 +321,7 @@ async function startStepUp(deps: CoreDeps, request: ServiceRequest): Promise<voi
   request = await applyEvent(deps, request, {
     type: 'verification_started',
     stepUp: {
+      ...(challenge.kind === 'link' && challenge.url ? { kind: 'link' as const, url: challenge.url } : {}),
       transactionId: challenge.transactionId,
       factorId: challenge.factorId,
       factorType: challenge.factorType,
@@ -320,7 +331,8 @@ async function startStepUp(deps: CoreDeps, request: ServiceRequest): Promise<voi
       polls: 0,
     },
   });
-  await notifyRequester(deps, request, 'push', replies.pushSent(action, challenge.numberChallenge, action === 'mfa_reset' ? request.id : undefined));
+  const noDevice = action === 'mfa_reset' ? request.id : undefined;
+  await notifyRequester(deps, request, 'push', challenge.kind === 'link' && challenge.url ? replies.signInSent(action, challenge.url, noDevice) : replies.pushSent(action, challenge.numberChallenge, noDevice));
   await deps.queue.enqueue({ name: 'stepup.poll', requestId: request.id, step: 'poll:1', delayMs: deps.stepUpPoll.intervalMs, payload: { attempt: 1 } });
 }
 
