@@ -142,6 +142,10 @@ describe('group membership: push, then the manager approves', () => {
     // Both threads are updated: the requester's thread says done, the manager's card is final.
     expect(texts(deps, `D_${P.alice.chat}`).at(-1)).toMatch(/You're now in design-team/);
     expect(deps.chat.updates().at(-1)?.message.text).toMatch(/Approved by .*Done/);
+    // The audit event carries the approvers and their clicks, and the action's parameters.
+    const last = deps.audit.forRequest(id).at(-1);
+    expect(last?.approvals).toEqual([expect.objectContaining({ approver: 'Frank', decision: 'approved' })]);
+    expect(last?.params).toMatchObject({ resource: { kind: 'group', id: '00g_design', name: 'design-team' } });
   });
 
   it('grants time-bound access within the policy maximum and removes it at expiry, announced first', async () => {
