@@ -78,7 +78,8 @@ async function startApproverStepUp(deps: CoreDeps, request: ServiceRequest, appr
   if (!approverIdpUserId) throw new AppError('internal', 'approver step-up without an IdP user');
   const limit = deps.policy.pushRateLimit;
   const hit = await deps.rateLimiter.hit(`push:${approverIdpUserId}`, limit.limit, limit.windowMs, deps.clock.now());
-  const replyTo = approval.card?.conversation;
+  // The number to tap is for the approver alone: their own DM, never the shared helpdesk channel.
+  const replyTo = approval.approver ? approval.card?.conversation : await directTo(deps, request, decidedBy.chatUserId);
   if (!hit.allowed) {
     if (replyTo) await notifyConversation(deps, request, `approver-push-limit:${approval.id}`, replyTo, { text: 'Too many verification prompts were sent to you recently; try again in a few minutes.', tone: 'warning' });
     return;
@@ -134,7 +135,8 @@ export async function pollApproverStepUp(deps: CoreDeps, requestId: string, appr
   const result = status === 'rejected' ? 'rejected' : 'timeout';
   const back: Approval = { ...approval, state: 'pending', decidedBy: undefined, stepUp: { ...approval.stepUp, result } };
   const next = await applyEvent(deps, request, { type: 'approval_updated', approval: back }, { details: { approvalId, stepUp: result } });
-  if (approval.card) await notifyConversation(deps, next, `approver-push-${result}:${approval.stepUp.transactionId}`, approval.card.conversation, { text: `Your approval was not confirmed (push ${result}); nothing was approved.`, tone: 'warning' });
+  const tellApprover = approval.approver ? approval.card?.conversation : await directTo(deps, request, approval.decidedBy.chatUserId);
+  if (tellApprover) await notifyConversation(deps, next, `approver-push-${result}:${approval.stepUp.transactionId}`, tellApprover, { text: `Your approval was not confirmed (push ${result}); nothing was approved.`, tone: 'warning' });
   if (result === 'rejected') {
     await notifyHelpdesk(deps, next, `approver-push-rejected:${approval.stepUp.transactionId}`, {
       reason: `Security: the approver's confirmation push was denied (approval ${approvalId}). Someone may be clicking Approve in their name.`,

@@ -211,6 +211,12 @@ async function decide(deps: CoreDeps, request: ServiceRequest): Promise<void> {
   const counted = await deps.rateLimiter.hit(`velocity:${resolved.user.id}`, velocity.limit, velocity.windowMs, deps.clock.now());
   const facts = await gatherPolicyFacts(deps, request, resolved.user, { recentActions: counted.count });
   const decision = deps.policy.evaluate(facts);
+  if (decision.outcome === 'allow' && request.resource?.kind === 'group') {
+    // Nothing to change: say so now instead of pushing the requester and asking their manager for nothing.
+    const member = facts.targetGroups.some((g) => g.id === request.resource?.id);
+    if (action === 'group_membership_add' && member) return answer(deps, request, { text: `You're already a member of ${request.resource.name}; nothing needs changing.` }, 'already a member');
+    if (action === 'group_membership_remove' && !member) return answer(deps, request, { text: `You're not in ${request.resource.name}, so there is nothing to remove.` }, 'not a member');
+  }
   if (decision.outcome === 'allow') {
     const requested = parseDurationDays(request.text);
     const defaultDays = decision.action === 'conditional_access_change' ? deps.policy.conditionalAccess.defaultDays : undefined;
