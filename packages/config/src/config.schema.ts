@@ -25,13 +25,26 @@ export const envSchema = z.object({
   SLACK_API_URL: url('SLACK_API_URL'),
   SLACK_ESCALATION_CHANNEL: optionalString,
 
-  IDP: z.enum(['okta', 'sandbox']).optional(),
+  IDP: z.enum(['okta', 'entra', 'sandbox']).optional(),
   OKTA_ORG_URL: url('OKTA_ORG_URL'),
   OKTA_API_TOKEN: optionalString,
   OKTA_CLIENT_ID: optionalString,
   OKTA_PRIVATE_KEY: optionalString,
   OKTA_KEY_ID: optionalString,
   OKTA_SCOPES: z.string().default('okta.users.read okta.users.manage okta.roles.read okta.groups.read'),
+
+  // Microsoft Entra ID (issue #4): Graph with client credentials; step-up by OIDC re-authentication.
+  AZURE_TENANT_ID: optionalString,
+  AZURE_CLIENT_ID: optionalString,
+  AZURE_CLIENT_SECRET: optionalString,
+  AZURE_CLIENT_CERTIFICATE_PATH: optionalString,
+  AZURE_AUTHORITY_HOST: url('AZURE_AUTHORITY_HOST'),
+  GRAPH_API_URL: url('GRAPH_API_URL'),
+  /** Conditional Access authentication context (e.g. c1) that requires MFA; requested at step-up sign-in. */
+  ENTRA_STEPUP_AUTH_CONTEXT: optionalString.refine((v) => v === undefined || /^c([1-9]|[1-9][0-9])$/.test(v), { message: 'ENTRA_STEPUP_AUTH_CONTEXT must be an authentication context id c1…c99' }),
+  ENTRA_STEPUP_TTL_MINUTES: z.coerce.number().int().min(2).max(60).default(10),
+  /** Where users' browsers reach this gateway (https in production): the OIDC redirect URI is PUBLIC_BASE_URL/oidc/callback. */
+  PUBLIC_BASE_URL: url('PUBLIC_BASE_URL'),
 
   // Language model (issue #5): unset key = offline classifier only. Any OpenAI-compatible server works.
   OPENAI_API_KEY: optionalString,

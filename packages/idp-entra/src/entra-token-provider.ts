@@ -15,7 +15,8 @@ export interface TokenProvider {
 /**
  * MSAL refuses any authority that is not https (msal-common `authorityUriInsecure`). A loopback
  * `http://127.0.0.1:N` authority host (the local fake in tests) is therefore given to MSAL as
- * `https://127.0.0.1:N` and this network module sends those requests over plain http. Only loopback
+ * `https://127.0.0.1:N` and this network module sends those requests over plain http (and shows the
+ * fake's http origin in responses to MSAL as https). Only loopback
  * hosts get the rewrite; every other URL goes out unchanged, over https.
  */
 export function loopbackNetworkClient(insecureOrigin: string | undefined, timeoutMs: number): INetworkModule {
@@ -26,7 +27,10 @@ export function loopbackNetworkClient(insecureOrigin: string | undefined, timeou
   };
   const send = async <T>(method: 'GET' | 'POST', url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> => {
     const response = await fetch(rewrite(url), { method, headers: options?.headers, body: options?.body, signal: AbortSignal.timeout(timeoutMs) });
-    const text = await response.text();
+    // Symmetric rewrite: MSAL validates that the discovery document's issuer matches its (https)
+    // authority, so the loopback origin in response bodies is shown to MSAL as https too.
+    const raw = await response.text();
+    const text = insecureOrigin ? raw.split(insecureOrigin).join(insecureOrigin.replace(/^http:/, 'https:')) : raw;
     const headers: Record<string, string> = {};
     response.headers.forEach((value, name) => (headers[name] = value));
     return { status: response.status, headers, body: (text ? JSON.parse(text) : {}) as T };

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Client, HTTPMessageHandler } from '@microsoft/microsoft-graph-client';
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
+import { AppError } from '@keyward/core';
 import type { Clock, Logger } from '@keyward/core';
 import { toGraphAppError } from './graph-error-mapper';
 import type { TokenProvider } from './entra-token-provider';
@@ -9,6 +10,8 @@ import type { TokenProvider } from './entra-token-provider';
 interface CallRecord {
   clientRequestId: string | undefined;
   graphRequestIds: string[];
+  /** The token failure, kept as thrown: the SDK wraps middleware errors in a GraphError and loses the code. */
+  tokenError?: unknown;
 }
 
 /**
@@ -27,9 +30,18 @@ class KeywardGraphMiddleware implements Middleware {
   async execute(context: Context): Promise<void> {
     const record = this.calls.getStore();
     const headers = new Headers(context.options?.headers as HeadersInit | undefined);
-    headers.set('Authorization', `Bearer ${await this.tokens.getToken()}`);
+    let token: string;
+    try {
+      token = await this.tokens.getToken();
+    } catch (error) {
+      if (record) record.tokenError = error;
+      throw error;
+    }
+    headers.set('Authorization', `Bearer ${token}`);
     if (record?.clientRequestId) headers.set('client-request-id', record.clientRequestId);
-    context.options = { ...context.options, headers: Object.fromEntries(headers.entries()), signal: AbortSignal.timeout(this.timeoutMs) };
+    const plain: Record<string, string> = {};
+    headers.forEach((value, name) => (plain[name] = value));
+    context.options = { ...context.options, headers: plain, signal: AbortSignal.timeout(this.timeoutMs) };
     if (!this.next) throw new Error('graph middleware chain has no transport');
     await this.next.execute(context);
     const id = context.response?.headers.get('request-id');
@@ -48,6 +60,9 @@ export interface GraphCallDeps {
   clock: Clock;
 }
 
+/** Each client's `<baseUrl>/v1.0`, to check and relativise nextLinks (the SDK keeps its config private). */
+const VERSION_BASES = new WeakMap<Client, string>();
+
 export function createGraphClient(options: { graphUrl: string; tokens: TokenProvider; timeoutMs: number; logger: Logger; clock: Clock }): GraphCallDeps {
   const calls = new AsyncLocalStorage<CallRecord>();
   const client = Client.initWithMiddleware({
@@ -55,6 +70,7 @@ export function createGraphClient(options: { graphUrl: string; tokens: TokenProv
     defaultVersion: 'v1.0',
     middleware: [new KeywardGraphMiddleware(options.tokens, calls, options.timeoutMs), new HTTPMessageHandler()],
   });
+  VERSION_BASES.set(client, `${options.graphUrl.replace(/\/+$/, '')}/v1.0`);
   return { client, calls, logger: options.logger, clock: options.clock };
 }
 
@@ -73,7 +89,7 @@ export async function callGraph<T>(deps: GraphCallDeps, operation: string, reque
     return { result, graphRequestId };
   } catch (error) {
     const last = record.graphRequestIds[record.graphRequestIds.length - 1];
-    const appError = toGraphAppError(error, { operation, clock: deps.clock, ...(last ? { graphRequestId: last } : {}) });
+    const appError = toGraphAppError(record.tokenError ?? error, { operation, clock: deps.clock, ...(last ? { graphRequestId: last } : {}) });
     deps.logger.warn({ operation, requestId, code: appError.code, retryable: appError.retryable, retryAfterMs: appError.retryAfterMs, details: appError.details }, 'graph call failed');
     throw appError;
   }
@@ -85,12 +101,18 @@ export interface GraphPage<T> {
   '@odata.nextLink'?: string;
 }
 
-/** Follows `@odata.nextLink` until the last page (F07: a membership on page 3 is still seen). */
+/**
+ * Follows `@odata.nextLink` until the last page (F07: a membership on page 3 is still seen). The link
+ * is absolute; it is followed only on our configured Graph host (made relative to it), so a bearer
+ * token never goes to a host a response named.
+ */
 export async function collectPages<T>(client: Client, first: GraphPage<T>, maxPages = 500): Promise<T[]> {
   const items: T[] = [...(first.value ?? [])];
   let next = first['@odata.nextLink'];
+  const base = VERSION_BASES.get(client) ?? '';
   for (let pages = 1; next && pages < maxPages; pages += 1) {
-    const page = (await client.api(next).get()) as GraphPage<T>;
+    if (!next.startsWith(`${base}/`)) throw new AppError('idp.bad_response', 'Graph @odata.nextLink points outside the configured Graph URL');
+    const page = (await client.api(next.slice(base.length)).get()) as GraphPage<T>;
     items.push(...(page.value ?? []));
     next = page['@odata.nextLink'];
   }

@@ -135,6 +135,8 @@ async function checkSlack(config: KeywardConfig): Promise<DoctorFinding[]> {
 
 async function checkOkta(config: KeywardConfig): Promise<DoctorFinding[]> {
   if (config.idp.kind === 'sandbox') return [{ area: 'Okta', check: 'configured', level: 'info', detail: 'sandbox directory (no OKTA_ORG_URL): nothing to check' }];
+  // Entra ID (#4): the Graph permission checks are not in the doctor yet; README lists what each action needs.
+  if (config.idp.kind === 'entra') return [{ area: 'Okta', check: 'configured', level: 'info', detail: 'IDP=entra: no Okta to check (Graph permission checks: see README "Entra ID")' }];
   try {
     const probe = await probeOktaCredential(config.idp);
     const findings = evaluateOktaPrivileges({ ...probe, enabledActions: OKTA_ENABLED_ACTIONS });

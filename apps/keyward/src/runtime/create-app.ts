@@ -10,6 +10,8 @@ import type { ChatSurface, CoreDeps, InboundHandlers, Logger, SurfaceName } from
 import { onInboundAction, onInboundMessage, onRevealSecret, systemClock } from '@keyward/core';
 import { createOktaIdentityProvider, createOktaPushVerifier } from '@keyward/idp-okta';
 import type { OktaAdapterOptions } from '@keyward/idp-okta';
+import { createEntraIdentityProvider, createOidcCallbackHandler, createOidcStepUpVerifier } from '@keyward/idp-entra';
+import type { KeyValueStore } from '@keyward/idp-entra';
 import { createClassifier } from '@keyward/intent';
 import { checkRedis, createBullActionQueue, createJobWorkers, createRedisRateLimiter } from '@keyward/jobs';
 import type { JobWorkers } from '@keyward/jobs';
@@ -18,6 +20,7 @@ import { createSqlAuditLog, createSqlRequestStore, createSqlSecretVault, createS
 import { openAppDatabase } from './open-app-database';
 import type { OktaFake } from '@keyward/testkit';
 import { createGatewayServer } from '../gateway/http-server';
+import type { HttpHandler } from '../gateway/http-server';
 import { createMetrics, instrumentAuditLog, instrumentIdentityProvider } from './metrics';
 import { startOperations } from './start-operations';
 import { createGaveUpHandler, createProcessors } from '../worker/processors';
@@ -89,8 +92,30 @@ export async function startKeyward(config: KeywardConfig, options: { role: Role;
     const vault = createSqlSecretVault(database.db, { key: resolveSecretKey(config.secretKey, config.dataDir) });
 
     let sandbox: OktaFake | undefined;
-    let okta: OktaAdapterOptions;
-    if (config.idp.kind === 'sandbox') {
+    let okta: OktaAdapterOptions | undefined;
+    let identity: Pick<CoreDeps, 'idp' | 'stepUp'> | undefined;
+    let oidcCallback: HttpHandler | undefined;
+    if (config.idp.kind === 'entra') {
+      // Entra ID: Graph for the directory, OIDC re-authentication for step-up (transactions in Redis,
+      // so any gateway takes the callback and a restart loses nothing).
+      const entra = config.idp;
+      const stepUp = createOidcStepUpVerifier({
+        issuer: `${(entra.authorityHost ?? 'https://login.microsoftonline.com').replace(/\/+$/, '')}/${entra.tenantId}/v2.0`,
+        clientId: entra.clientId,
+        clientSecret: entra.credential.kind === 'secret' ? entra.credential.clientSecret : '',
+        redirectUri: `${entra.stepUp.publicBaseUrl}/oidc/callback`,
+        tenantId: entra.tenantId,
+        ...(entra.stepUp.authContextId ? { authContextId: entra.stepUp.authContextId } : {}),
+        ttlMs: entra.stepUp.ttlMinutes * 60_000,
+        store: redisKeyValueStore(redis, `${config.queuePrefix}:`),
+        logger,
+      });
+      oidcCallback = createOidcCallbackHandler(stepUp);
+      identity = {
+        idp: createEntraIdentityProvider({ tenantId: entra.tenantId, clientId: entra.clientId, credential: entra.credential, authorityHost: entra.authorityHost, graphUrl: entra.graphUrl, logger }),
+        stepUp,
+      };
+    } else if (config.idp.kind === 'sandbox') {
       sandbox = await startSandboxDirectory();
       const fake = sandbox;
       closers.push(() => fake.close());
@@ -104,6 +129,8 @@ export async function startKeyward(config: KeywardConfig, options: { role: Role;
         userAgent: AGENT.userAgent,
       };
     }
+    if (okta) identity = { idp: createOktaIdentityProvider(okta), stepUp: createOktaPushVerifier(okta) };
+    if (!identity) throw new Error('no identity provider configured');
 
     const chats: Partial<Record<SurfaceName, ChatSurface>> = {};
     if (config.slack) {
@@ -117,8 +144,8 @@ export async function startKeyward(config: KeywardConfig, options: { role: Role;
       store,
       audit,
       queue,
-      idp: instrumentIdentityProvider(createOktaIdentityProvider(okta), metrics),
-      stepUp: createOktaPushVerifier(okta),
+      idp: instrumentIdentityProvider(identity.idp, metrics),
+      stepUp: identity.stepUp,
       policy,
       // Offline alone, or OpenAI with the offline classifier as its fallback (OPENAI_API_KEY); the
       // model sees the message and the requestable names only.
@@ -189,7 +216,7 @@ export async function startKeyward(config: KeywardConfig, options: { role: Role;
         closers.push(async () => handler.close());
       }
       const server: Server = createGatewayServer({
-        handlers: consoleHandler ? [consoleHandler] : [],
+        handlers: [...(oidcCallback ? [oidcCallback] : []), ...(consoleHandler ? [consoleHandler] : [])],
         slackListener: slackApp?.requestListener,
         logger,
         metrics: { contentType: metrics.registry.contentType, metrics: () => metrics.registry.metrics() },
@@ -229,6 +256,15 @@ export async function startKeyward(config: KeywardConfig, options: { role: Role;
     await stop();
     throw error;
   }
+}
+
+/** The OIDC step-up's transaction store on Redis: SET … PX for expiry, GETDEL for single use. */
+function redisKeyValueStore(redis: Pick<ReturnType<typeof createRedisClient>, 'get' | 'set' | 'getdel'>, prefix: string): KeyValueStore {
+  return {
+    get: async (key) => (await redis.get(prefix + key)) ?? undefined,
+    set: async (key, value, ttlMs) => void (await redis.set(prefix + key, value, 'PX', Math.max(1, Math.round(ttlMs)))),
+    take: async (key) => (await redis.getdel(prefix + key)) ?? undefined,
+  };
 }
 
 /** Without a helpdesk channel, escalations still reach the log (and the audit trail via the use cases). */

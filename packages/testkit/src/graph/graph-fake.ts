@@ -287,6 +287,10 @@ export async function createGraphFake(options: GraphFakeOptions): Promise<GraphF
       const wantsIntegrated = filter.includes(`t eq '${INTEGRATED_APP_TAG}'`);
       return page([...directory.apps.values()].filter((a) => !wantsIntegrated || a.tags.includes(INTEGRATED_APP_TAG)).map(appJson));
     }
+    if (method === 'GET' && path[0] === 'servicePrincipals' && path[1] && path.length === 2) {
+      const app = directory.apps.get(path[1]);
+      return app ? send(200, appJson(app)) : error(404, 'Request_ResourceNotFound', `Resource '${path[1]}' does not exist.`);
+    }
     if (path[0] === 'servicePrincipals' && path[1] && path[2] === 'appRoleAssignedTo') {
       const app = directory.apps.get(path[1]);
       if (!app) return error(404, 'Request_ResourceNotFound', `Resource '${path[1]}' does not exist.`);
