@@ -1,5 +1,6 @@
 import { isAppError } from '@keyward/core';
-import { runAuditVerify } from './cli/audit-verify';
+import { AUDIT_HELP, runAudit } from './cli/audit-command';
+import { runDoctor } from './cli/doctor';
 import { runClassify } from './cli/classify';
 import { runEval } from './cli/eval';
 import { runStart } from './cli/start';
@@ -10,12 +11,15 @@ const HELP = `Usage: npx keyward <command> [options]
 Commands:
   start [--role all|gateway|worker]   Run the service (default: all — gateway and worker in one process).
                                       With no configuration: the local console + sandbox directory.
-  audit verify                        Check the audit log's hash chain; prints the first broken link.
+${AUDIT_HELP}
+  doctor                              Check configuration, connectivity, the IdP credential's privileges,
+                                      credential age and Redis; prints a table, exits 1 on a critical finding.
   policy show [--file policy.yaml]    Print the effective policy as a table (action × band × verification ×
                                       approvers × populations); exits 1 when the file is invalid or contradicts itself.
   classify                            Read messages (one per line) on stdin; print one JSON line each:
                                       {"text","intent","confidence","slots"} (OpenAI when OPENAI_API_KEY is set).
-  eval                                Measure the classifiers and enforce the accuracy thresholds.
+  eval                                Measure the classifiers (offline, and OpenAI via a local fake) and
+                                      enforce the accuracy thresholds; exits 1 when one is missed.
   help                                Show this help.
 
 Configuration comes from the environment; see .env.example.`;
@@ -32,9 +36,9 @@ async function main(argv: string[]): Promise<number> {
     case 'start':
       return runStart(rest);
     case 'audit':
-      if (rest[0] === 'verify') return runAuditVerify(rest.slice(1));
-      process.stderr.write(`Unknown audit command "${rest[0] ?? ''}". Try: npx keyward audit verify\n`);
-      return 2;
+      return runAudit(rest);
+    case 'doctor':
+      return runDoctor(rest);
     case 'policy':
       if (rest[0] === 'show') return runPolicyShow(rest.slice(1));
       process.stderr.write(`Unknown policy command "${rest[0] ?? ''}". Try: npx keyward policy show\n`);

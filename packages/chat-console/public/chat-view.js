@@ -26,7 +26,11 @@ export function createChatView({ list, onButton }) {
       'div',
       { class: 'msg-buttons' },
       message.buttons.map((button) =>
-        h('button', {
+        // A link button (OIDC sign-in): an anchor to an http(s) URL only, opened in a new tab without
+        // an opener; setAttribute never interprets the value as script, the scheme check stops javascript:.
+        typeof button.url === 'string' && /^https?:\/\//.test(button.url)
+          ? h('a', { class: 'btn btn--primary', testid: 'link-button', href: button.url, target: '_blank', rel: 'noopener noreferrer', text: button.label })
+          : h('button', {
           type: 'button',
           class: `btn ${button.style === 'primary' ? 'btn--primary' : button.style === 'danger' ? 'btn--danger' : ''}`,
           testid: button.actionId === REVEAL ? 'reveal-button' : 'action-button',

@@ -55,4 +55,11 @@ describe('renderEscalation', () => {
     expect(rendered.text).toContain('Taken by &lt;!here&gt;');
     expect(JSON.stringify(rendered.blocks)).not.toContain('<!here>');
   });
+
+  it('renders a link button (OIDC sign-in) with its https url, and drops a non-http url', () => {
+    const rendered = renderOutboundMessage({ text: 'Sign in', buttons: [{ actionId: 'keyward.choose', value: '', label: 'Sign in to confirm', url: 'https://login.example/authorize?x=1' }, { actionId: 'keyward.choose', value: '', label: 'Bad', url: 'javascript:alert(1)' }] });
+    const elements = (rendered.blocks.find((b) => b.type === 'actions') as { elements: Record<string, unknown>[] }).elements;
+    expect(elements[0]?.url).toBe('https://login.example/authorize?x=1');
+    expect(elements[1]?.url).toBeUndefined();
+  });
 });

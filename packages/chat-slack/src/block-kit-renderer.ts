@@ -39,6 +39,9 @@ function buttonElements(buttons: ChatButton[]): SlackBlock[] {
       text: { type: 'plain_text', text: fitPlainText(button.label, 75), emoji: false },
     };
     if (button.style !== undefined) element['style'] = button.style;
+    // A link button (OIDC sign-in): Slack opens the URL in the browser and still sends a
+    // block_actions event, which core ignores (empty value). Slack caps button URLs at 3000 chars.
+    if (button.url !== undefined && /^https?:\/\//.test(button.url) && button.url.length <= 3000) element['url'] = button.url;
     return element;
   });
 }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { operationsEnvSchema } from './operations.schema';
+import { redisEnvSchema } from './redis.schema';
 
 const optionalString = z
   .string()
@@ -23,13 +25,33 @@ export const envSchema = z.object({
   SLACK_API_URL: url('SLACK_API_URL'),
   SLACK_ESCALATION_CHANNEL: optionalString,
 
-  IDP: z.enum(['okta', 'sandbox']).optional(),
+  IDP: z.enum(['okta', 'entra', 'sandbox']).optional(),
   OKTA_ORG_URL: url('OKTA_ORG_URL'),
   OKTA_API_TOKEN: optionalString,
   OKTA_CLIENT_ID: optionalString,
   OKTA_PRIVATE_KEY: optionalString,
   OKTA_KEY_ID: optionalString,
   OKTA_SCOPES: z.string().default('okta.users.read okta.users.manage okta.roles.read okta.groups.read'),
+
+  // Microsoft Entra ID (issue #4): Graph with client credentials; step-up by OIDC re-authentication.
+  AZURE_TENANT_ID: optionalString,
+  AZURE_CLIENT_ID: optionalString,
+  AZURE_CLIENT_SECRET: optionalString,
+  AZURE_CLIENT_CERTIFICATE_PATH: optionalString,
+  AZURE_AUTHORITY_HOST: url('AZURE_AUTHORITY_HOST'),
+  GRAPH_API_URL: url('GRAPH_API_URL'),
+  /** Conditional Access authentication context (e.g. c1) that requires MFA; requested at step-up sign-in. */
+  ENTRA_STEPUP_AUTH_CONTEXT: optionalString.refine((v) => v === undefined || /^c([1-9]|[1-9][0-9])$/.test(v), { message: 'ENTRA_STEPUP_AUTH_CONTEXT must be an authentication context id c1…c99' }),
+  ENTRA_STEPUP_TTL_MINUTES: z.coerce.number().int().min(2).max(60).default(10),
+  /** Where users' browsers reach this gateway (https in production): the OIDC redirect URI is PUBLIC_BASE_URL/oidc/callback. */
+  PUBLIC_BASE_URL: url('PUBLIC_BASE_URL'),
+
+  // Language model (issue #5): unset key = offline classifier only. Any OpenAI-compatible server works.
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: url('OPENAI_BASE_URL'),
+  OPENAI_MODEL: z.string().trim().min(1).default('gpt-4o-mini'),
+  // The longest one message waits for the model (retries included) before the offline answer is used.
+  OPENAI_TIMEOUT_MS: z.coerce.number().int().min(200).max(60_000).default(4000),
 
   REDIS_URL: optionalString,
   QUEUE_PREFIX: z.string().regex(/^[^:\s]+$/, 'QUEUE_PREFIX must not contain ":" or spaces').default('{keyward}'),
@@ -42,6 +64,6 @@ export const envSchema = z.object({
   STEPUP_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(10),
   CONSOLE_ENABLED: z.enum(['true', 'false']).optional(),
-});
+}).extend(operationsEnvSchema.shape).extend(redisEnvSchema.shape);
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,4 +1,6 @@
 export { loadConfig } from './load-config';
-export type { IdpConfig, KeywardConfig, SlackConfig } from './load-config';
+export type { EntraStepUpConfig, IdpConfig, KeywardConfig, OpenAiConfig, SlackConfig } from './load-config';
 export { envSchema } from './config.schema';
 export type { Env } from './config.schema';
+export type { OperationsConfig, SiemConfig } from './load-operations-config';
+export type { RedisSentinelConfig, RedisTopologyConfig } from './load-redis-config';

@@ -18,6 +18,26 @@ describe('loadConfig', () => {
     expect(loadConfig(base).console.enabled).toBe(false);
   });
 
+  it('selects Entra ID from AZURE_TENANT_ID (secret, loopback fakes, step-up public URL)', () => {
+    const env = { AZURE_TENANT_ID: 't-1', AZURE_CLIENT_ID: 'c-1', AZURE_CLIENT_SECRET: 's', PUBLIC_BASE_URL: 'https://keyward.example/', AZURE_AUTHORITY_HOST: 'http://127.0.0.1:7001', GRAPH_API_URL: 'http://127.0.0.1:7002', ENTRA_STEPUP_AUTH_CONTEXT: 'c1' };
+    expect(loadConfig(env).idp).toEqual({
+      kind: 'entra',
+      tenantId: 't-1',
+      clientId: 'c-1',
+      credential: { kind: 'secret', clientSecret: 's' },
+      authorityHost: 'http://127.0.0.1:7001',
+      graphUrl: 'http://127.0.0.1:7002',
+      stepUp: { publicBaseUrl: 'https://keyward.example', authContextId: 'c1', ttlMinutes: 10 },
+    });
+    expect(() => loadConfig({ ...env, AZURE_TENANT_ID: undefined, IDP: 'entra' })).toThrow(/AZURE_TENANT_ID is required/);
+  });
+
+  it('lists every missing Entra variable and refuses a plain-http public URL that is not loopback', () => {
+    expect(() => loadConfig({ IDP: 'entra' })).toThrow(/AZURE_TENANT_ID[\s\S]*AZURE_CLIENT_ID[\s\S]*PUBLIC_BASE_URL[\s\S]*AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH/);
+    expect(() => loadConfig({ AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', AZURE_CLIENT_SECRET: 's', PUBLIC_BASE_URL: 'http://keyward.example' })).toThrow(/PUBLIC_BASE_URL must be https/);
+    expect(() => loadConfig({ AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', AZURE_CLIENT_SECRET: 's', PUBLIC_BASE_URL: 'https://k', ENTRA_STEPUP_AUTH_CONTEXT: 'x1' })).toThrow(/ENTRA_STEPUP_AUTH_CONTEXT/);
+  });
+
   it('selects Okta from OKTA_ORG_URL and accepts a loopback URL', () => {
     const config = loadConfig({ OKTA_ORG_URL: 'http://127.0.0.1:9999', OKTA_API_TOKEN: 't' });
     expect(config.idp).toEqual({ kind: 'okta', orgUrl: 'http://127.0.0.1:9999', auth: { mode: 'token', token: 't' } });
@@ -56,5 +76,22 @@ describe('loadConfig', () => {
   it('rejects a malformed encryption key and database URL', () => {
     expect(() => loadConfig({ SECRET_ENCRYPTION_KEY: 'short' })).toThrow(/32 bytes/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/postgres/);
+  });
+
+  it('uses the offline classifier alone without OPENAI_API_KEY, and the model with one', () => {
+    expect(loadConfig({}).openai).toBeUndefined();
+    expect(loadConfig({ OPENAI_API_KEY: 'sk-1' }).openai).toEqual({ apiKey: 'sk-1', baseUrl: undefined, model: 'gpt-4o-mini', timeoutMs: 4000 });
+    expect(loadConfig({ OPENAI_API_KEY: 'sk-1', OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1', OPENAI_MODEL: 'llama3.1', OPENAI_TIMEOUT_MS: '1500' }).openai).toEqual({
+      apiKey: 'sk-1',
+      baseUrl: 'http://127.0.0.1:11434/v1',
+      model: 'llama3.1',
+      timeoutMs: 1500,
+    });
+  });
+
+  it('rejects a bad OpenAI base URL or timeout, and a base URL without a key', () => {
+    expect(() => loadConfig({ OPENAI_API_KEY: 'sk-1', OPENAI_BASE_URL: 'ftp://x' })).toThrow(/OPENAI_BASE_URL must be an http\(s\) URL/);
+    expect(() => loadConfig({ OPENAI_API_KEY: 'sk-1', OPENAI_TIMEOUT_MS: '5' })).toThrow(/OPENAI_TIMEOUT_MS/);
+    expect(() => loadConfig({ OPENAI_BASE_URL: 'http://127.0.0.1:1/v1' })).toThrow(/without OPENAI_API_KEY/);
   });
 });

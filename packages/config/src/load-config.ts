@@ -3,9 +3,13 @@ import path from 'node:path';
 import { AppError } from '@keyward/core';
 import { envSchema } from './config.schema';
 import type { Env } from './config.schema';
+import { OPERATIONS_SECRET_VARIABLES, toOperationsConfig } from './load-operations-config';
+import type { OperationsConfig } from './load-operations-config';
+import { REDIS_SECRET_VARIABLES, toRedisConfig } from './load-redis-config';
+import type { RedisTopologyConfig } from './load-redis-config';
 
 /** Variables that may be given as `NAME_FILE=/run/secrets/name` instead (Docker/Kubernetes secrets). */
-const SECRET_VARIABLES = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'OKTA_API_TOKEN', 'OKTA_PRIVATE_KEY', 'SECRET_ENCRYPTION_KEY', 'DATABASE_URL', 'REDIS_URL'] as const;
+const SECRET_VARIABLES = ['AZURE_CLIENT_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'OKTA_API_TOKEN', 'OKTA_PRIVATE_KEY', 'SECRET_ENCRYPTION_KEY', 'DATABASE_URL', 'REDIS_URL', 'OPENAI_API_KEY', ...OPERATIONS_SECRET_VARIABLES, ...REDIS_SECRET_VARIABLES] as const;
 
 export type SlackConfig =
   | { mode: 'http'; botToken: string; signingSecret: string; apiUrl?: string; escalationChannel?: string }
@@ -13,7 +17,23 @@ export type SlackConfig =
 
 export type IdpConfig =
   | { kind: 'sandbox' }
-  | { kind: 'okta'; orgUrl: string; auth: { mode: 'token'; token: string } | { mode: 'oauth'; clientId: string; privateKey: string; keyId?: string; scopes: string[] } };
+  | { kind: 'okta'; orgUrl: string; auth: { mode: 'token'; token: string } | { mode: 'oauth'; clientId: string; privateKey: string; keyId?: string; scopes: string[] } }
+  | { kind: 'entra'; tenantId: string; clientId: string; credential: { kind: 'secret'; clientSecret: string } | { kind: 'certificate'; pem: string }; authorityHost?: string; graphUrl?: string; stepUp: EntraStepUpConfig };
+
+/** OIDC re-authentication step-up (Entra ID): the redirect URI is `${publicBaseUrl}/oidc/callback`. */
+export interface EntraStepUpConfig {
+  publicBaseUrl: string;
+  authContextId?: string;
+  ttlMinutes: number;
+}
+
+/** The language-model classifier; absent = the offline classifier alone. */
+export interface OpenAiConfig {
+  apiKey: string;
+  baseUrl?: string;
+  model: string;
+  timeoutMs: number;
+}
 
 export interface KeywardConfig {
   port: number;
@@ -23,7 +43,10 @@ export interface KeywardConfig {
   slack?: SlackConfig;
   console: { enabled: boolean };
   idp: IdpConfig;
+  openai?: OpenAiConfig;
   redisUrl?: string;
+  /** Sentinel topology and worker lock duration (issue #7). */
+  redis: RedisTopologyConfig;
   queuePrefix: string;
   database: { url?: string; schema?: string; dataDir: string };
   policyFile?: string;
@@ -34,6 +57,8 @@ export interface KeywardConfig {
   embedded: boolean;
   /** Start-up warnings (logged by the app): allowed, but an operator should know. */
   warnings: string[];
+  /** Audit retention, SIEM, credential rotation, anomaly watch, log redaction (issue #6). */
+  operations: OperationsConfig;
 }
 
 /** Reads the environment once; every problem is listed together and start-up stops. */
@@ -67,7 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     }
   }
 
-  const idpKind = e.IDP ?? (e.OKTA_ORG_URL ? 'okta' : 'sandbox');
+  const idpKind = e.IDP ?? (e.OKTA_ORG_URL ? 'okta' : e.AZURE_TENANT_ID ? 'entra' : 'sandbox');
   let idp: IdpConfig = { kind: 'sandbox' };
   if (idpKind === 'okta') {
     if (!e.OKTA_ORG_URL) problems.push('OKTA_ORG_URL is required when IDP=okta');
@@ -79,11 +104,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     }
   }
 
+  if (idpKind === 'entra') idp = toEntraConfig(e, problems) ?? idp;
+
+  const operations = toOperationsConfig(e, problems);
+  const redis = toRedisConfig(e, problems);
   const embedded = !slack && idp.kind === 'sandbox';
   const consoleEnabled = e.CONSOLE_ENABLED ? e.CONSOLE_ENABLED === 'true' : !slack;
   const host = e.HOST ?? (consoleEnabled ? '127.0.0.1' : '0.0.0.0');
   if (consoleEnabled && !isLoopback(host)) problems.push(`The console has no login and must stay local: HOST=${host} is not a loopback address. Set CONSOLE_ENABLED=false or HOST=127.0.0.1`);
+  if (e.OPENAI_BASE_URL && !e.OPENAI_API_KEY) problems.push('OPENAI_BASE_URL is set without OPENAI_API_KEY; set a key (any non-empty value for a local server that ignores it)');
   if (problems.length > 0) throw configError(problems);
+  const openai: OpenAiConfig | undefined = e.OPENAI_API_KEY ? { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL, timeoutMs: e.OPENAI_TIMEOUT_MS } : undefined;
 
   const warnings: string[] = [];
   if (slack && !slack.escalationChannel) warnings.push('SLACK_ESCALATION_CHANNEL is not set: escalations are only logged and audited, no helpdesk channel sees them.');
@@ -101,7 +132,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     slack,
     console: { enabled: consoleEnabled },
     idp,
+    openai,
     redisUrl: e.REDIS_URL,
+    redis,
     queuePrefix: e.QUEUE_PREFIX,
     database: { url: e.DATABASE_URL, schema: e.DATABASE_SCHEMA, dataDir: path.join(dataDir, 'pglite') },
     policyFile: e.POLICY_FILE ? path.resolve(cwd, e.POLICY_FILE) : undefined,
@@ -109,6 +142,40 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     stepUpPollIntervalMs: e.STEPUP_POLL_INTERVAL_MS,
     workerConcurrency: e.WORKER_CONCURRENCY,
     embedded,
+    operations,
+  };
+}
+
+/** IDP=entra: tenant, app, one credential (secret or certificate), and the public URL the step-up redirects to. */
+function toEntraConfig(e: Env, problems: string[]): IdpConfig | undefined {
+  const missing = (['AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'PUBLIC_BASE_URL'] as const).filter((name) => !e[name]);
+  for (const name of missing) problems.push(`${name} is required when IDP=entra${name === 'PUBLIC_BASE_URL' ? ' (the OIDC step-up redirect URI is PUBLIC_BASE_URL/oidc/callback)' : ''}`);
+  if (e.AZURE_CLIENT_SECRET && e.AZURE_CLIENT_CERTIFICATE_PATH) problems.push('Set AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH, not both');
+  if (!e.AZURE_CLIENT_SECRET && !e.AZURE_CLIENT_CERTIFICATE_PATH) problems.push('Entra needs AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH (PEM with key and certificate)');
+  if (e.AZURE_CLIENT_CERTIFICATE_PATH && !e.AZURE_CLIENT_SECRET) {
+    // The OIDC code exchange authenticates with the client secret; certificate-only is Graph-only for now.
+    problems.push('AZURE_CLIENT_CERTIFICATE_PATH alone is not enough yet: the OIDC step-up code exchange needs AZURE_CLIENT_SECRET');
+  }
+  let pem: string | undefined;
+  if (e.AZURE_CLIENT_CERTIFICATE_PATH) {
+    try {
+      pem = readFileSync(e.AZURE_CLIENT_CERTIFICATE_PATH, 'utf8');
+    } catch (error) {
+      problems.push(`AZURE_CLIENT_CERTIFICATE_PATH: cannot read ${e.AZURE_CLIENT_CERTIFICATE_PATH} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  if (e.PUBLIC_BASE_URL && !e.PUBLIC_BASE_URL.startsWith('https://') && !/^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/|$)/.test(e.PUBLIC_BASE_URL)) {
+    problems.push('PUBLIC_BASE_URL must be https (plain http only for a loopback test setup): it receives OIDC authorization codes');
+  }
+  if (missing.length > 0 || !e.AZURE_TENANT_ID || !e.AZURE_CLIENT_ID || !e.PUBLIC_BASE_URL || (!e.AZURE_CLIENT_SECRET && !pem)) return undefined;
+  return {
+    kind: 'entra',
+    tenantId: e.AZURE_TENANT_ID,
+    clientId: e.AZURE_CLIENT_ID,
+    credential: e.AZURE_CLIENT_SECRET ? { kind: 'secret', clientSecret: e.AZURE_CLIENT_SECRET } : { kind: 'certificate', pem: pem as string },
+    ...(e.AZURE_AUTHORITY_HOST ? { authorityHost: e.AZURE_AUTHORITY_HOST } : {}),
+    ...(e.GRAPH_API_URL ? { graphUrl: e.GRAPH_API_URL } : {}),
+    stepUp: { publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ''), ttlMinutes: e.ENTRA_STEPUP_TTL_MINUTES, ...(e.ENTRA_STEPUP_AUTH_CONTEXT ? { authContextId: e.ENTRA_STEPUP_AUTH_CONTEXT } : {}) },
   };
 }
 

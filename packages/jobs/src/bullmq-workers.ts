@@ -31,6 +31,7 @@ export function createJobWorkers(options: WorkerOptions): JobWorkers {
   // One BullMQ Worker per queue; several job names may share a queue, so dispatch by job.name.
   const queueNames = [...new Set(JOB_NAMES.map((name) => QUEUES[name]))];
   const isJobName = (value: string): value is JobName => (JOB_NAMES as readonly string[]).includes(value);
+  const lockDuration = options.lockDurationMs ?? 60_000;
   const workers = queueNames.map((queueName) => {
     const worker = new Worker(
       queueName,
@@ -53,7 +54,11 @@ export function createJobWorkers(options: WorkerOptions): JobWorkers {
         connection: options.connection,
         prefix: options.prefix,
         concurrency: options.concurrency ?? 10,
-        lockDuration: options.lockDurationMs ?? 60_000,
+        lockDuration,
+        // A dead worker's jobs are taken over once their lock has expired and a stalled check has run;
+        // checking at half the lock keeps the take-over near one lock duration (BullMQ's default
+        // 30 s check would dominate a short lock).
+        stalledInterval: Math.min(30_000, Math.max(500, Math.floor(lockDuration / 2))),
         settings: {
           backoffStrategy: (attemptsMade: number, _type?: string, error?: Error) => backoffDelay(attemptsMade, fromQueueError(error)),
         },

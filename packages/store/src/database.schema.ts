@@ -49,10 +49,42 @@ export interface AuditHeadTable {
   last_hash: string;
 }
 
+export interface SiemOutboxTable {
+  seq: Int8;
+  /** The audit record as forwarded: the hashed body plus seq, prevHash and hash. */
+  payload: JSONColumnType<Record<string, unknown>, string, never>;
+  enqueued_at: ColumnType<Date, Date, never>;
+}
+
+export interface SiemDeliveryTable {
+  destination: string;
+  delivered_seq: Int8;
+  attempts: number;
+  next_attempt_at: ColumnType<Date | null, Date | null, Date | null>;
+  failing_since: ColumnType<Date | null, Date | null, Date | null>;
+  last_error: string | null;
+  alerted_at: ColumnType<Date | null, Date | null, Date | null>;
+  lease_owner: string | null;
+  lease_until: ColumnType<Date | null, Date | null, Date | null>;
+  updated_at: ColumnType<Date, Date, Date>;
+}
+
+export interface AuditCheckpointTable {
+  id: Generated<number>;
+  /** Seq and hash of the newest audit row removed by retention (0 / genesis: nothing removed). */
+  seq: Int8;
+  hash: string;
+  removed: Int8;
+  at: ColumnType<Date | null, Date | null, Date | null>;
+}
+
 export interface KeywardDatabase {
   requests: RequestsTable;
   inbound_events: InboundEventsTable;
   secrets: SecretsTable;
   audit_events: AuditEventsTable;
   audit_head: AuditHeadTable;
+  siem_outbox: SiemOutboxTable;
+  siem_delivery: SiemDeliveryTable;
+  audit_checkpoint: AuditCheckpointTable;
 }

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { AUDIT_GENESIS_HASH } from '@keyward/audit';
+import { SIEM_RETENTION_DOWN, SIEM_RETENTION_UP } from './migrations-0002-siem-retention';
 
 /*
  * Statements run one by one: PGlite's query() uses the extended protocol, which takes one statement
@@ -100,6 +101,7 @@ async function run(db: Kysely<any>, statements: readonly string[]): Promise<void
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': { up: (db) => run(db, INITIAL_UP), down: (db) => run(db, INITIAL_DOWN) },
+  '0002_siem_outbox_and_retention': { up: (db) => run(db, SIEM_RETENTION_UP), down: (db) => run(db, SIEM_RETENTION_DOWN) },
 };
 
 /** In-code migrations (no files to ship or find at run time). Names sort in the order they apply. */

@@ -20,6 +20,12 @@ export interface OpenDatabaseOptions {
   schema?: string;
   /** Connections in the `pg` pool. Default 10. */
   poolSize?: number;
+  /**
+   * Apply migrations at open (default). `false` for an application role without CREATE rights (the
+   * grants option in README "Operations"): the schema is only checked to be fully migrated, and the
+   * owner migrates by running any `keyward` command once with its own DATABASE_URL.
+   */
+  migrate?: boolean;
   /** Errors of idle pooled connections (the next query will fail too); default: ignored. */
   onPoolError?: (error: Error) => void;
 }
@@ -53,10 +59,15 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Opened
   const opened =
     options.url !== undefined ? openPostgres(options.url, schema, options) : await openPGlite(options.pglite ?? new PGlite(options.dataDir), options.dataDir ?? 'given instance', schema);
   try {
-    await ensureSchema(opened.db, schema);
     const migrator = new Migrator({ db: opened.db, provider: keywardMigrationProvider, migrationTableSchema: schema });
-    const { error } = await migrator.migrateToLatest();
-    if (error !== undefined) throw error;
+    if (options.migrate === false) {
+      const pending = (await migrator.getMigrations()).filter((m) => m.executedAt === undefined).map((m) => m.name);
+      if (pending.length > 0) throw new Error(`migrations not applied yet (${pending.join(', ')}); run keyward once with the schema owner's DATABASE_URL`);
+    } else {
+      await ensureSchema(opened.db, schema);
+      const { error } = await migrator.migrateToLatest();
+      if (error !== undefined) throw error;
+    }
   } catch (error) {
     await opened.close().catch(() => undefined);
     throw new AppError('internal', `database unavailable or migration failed: ${(error as Error).message}`, { cause: error, retryable: true });

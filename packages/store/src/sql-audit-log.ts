@@ -14,7 +14,15 @@ const MAX_LIST_LIMIT = 1000;
  * small insert and one update. Parameters and details are redacted here as well as by callers
  * (invariant 6): a missed field in an adapter must not put a reset link into a log nobody can edit.
  */
-export function createSqlAuditLog(db: Kysely<KeywardDatabase>): AuditLog {
+export interface SqlAuditLogOptions {
+  /**
+   * Also queue every event for SIEM forwarding, in the same transaction (invariant 9). On when any
+   * SIEM destination is configured; off otherwise, so the outbox does not grow with nobody draining it.
+   */
+  siemOutbox?: boolean;
+}
+
+export function createSqlAuditLog(db: Kysely<KeywardDatabase>, options: SqlAuditLogOptions = {}): AuditLog {
   return {
     async append(input) {
       const event = redactEvent(input);
@@ -31,7 +39,12 @@ export function createSqlAuditLog(db: Kysely<KeywardDatabase>): AuditLog {
             .returningAll()
             .executeTakeFirstOrThrow();
           await trx.updateTable('audit_head').set({ last_seq: seq, last_hash: hash }).where('id', '=', 1).execute();
-          return toAuditRecord(row);
+          const record = toAuditRecord(row);
+          if (options.siemOutbox) {
+            // Same transaction as the append: the event reaches the SIEM queue exactly when it reaches the log.
+            await trx.insertInto('siem_outbox').values({ seq, payload: JSON.stringify(record), enqueued_at: event.at }).execute();
+          }
+          return record;
         });
     },
 

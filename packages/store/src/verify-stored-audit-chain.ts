@@ -10,7 +10,7 @@ export interface VerifyStoredAuditChainOptions {
 }
 
 /**
- * Verifies the stored chain from the genesis up to the head, page by page, and reports the first
+ * Verifies the stored chain from the genesis (or the retention checkpoint) up to the head, page by page, and reports the first
  * broken link. The head is read first: every row up to it was committed with it (one transaction per
  * append), so appends running meanwhile cannot cause a false alarm. Comparing the end of the chain
  * with the head catches rows cut off the end, which the chain alone cannot show.
@@ -20,9 +20,13 @@ export async function verifyStoredAuditChain(db: Kysely<KeywardDatabase>, option
   const head = await db.selectFrom('audit_head').select(['last_seq', 'last_hash']).where('id', '=', 1).executeTakeFirst();
   if (!head) return { ok: false, firstBrokenSeq: 1, reason: 'head_mismatch', message: 'the audit_head row is missing', count: 0 };
   const headSeq = Number(head.last_seq);
+  // After retention the chain starts at the checkpoint (the newest removed row): the first remaining
+  // row must link to its hash, exactly as it linked to the removed row.
+  const checkpoint = await db.selectFrom('audit_checkpoint').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
+  const start = checkpoint ? { seq: Number(checkpoint.seq), hash: checkpoint.hash } : undefined;
 
-  const verifier = createAuditChainVerifier();
-  let afterSeq = 0;
+  const verifier = createAuditChainVerifier(start);
+  let afterSeq = start?.seq ?? 0;
   while (afterSeq < headSeq) {
     const rows = await db
       .selectFrom('audit_events')

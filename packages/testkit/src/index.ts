@@ -1,3 +1,5 @@
 export * from './okta';
 export * from './slack';
 export * from './openai';
+export * from './graph';
+export * from './entra-oidc';

@@ -14,7 +14,7 @@ export async function runStart(args: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, { redactPaths: config.operations.logRedactPaths });
   const app = await startKeyward(config, { role, logger });
 
   const banner = [
@@ -23,7 +23,7 @@ export async function runStart(args: string[]): Promise<number> {
     app.url && config.console.enabled ? `  Open the console: ${app.url}/` : undefined,
     app.url && config.slack?.mode === 'http' ? `  Slack events URL: <your public https URL>/slack/events (listening on ${app.url})` : undefined,
     config.slack?.mode === 'socket' ? '  Slack: connected through Socket Mode.' : undefined,
-    `  Directory: ${config.idp.kind === 'sandbox' ? 'sandbox (demo users, local Okta-compatible fake)' : `Okta ${config.idp.orgUrl}`}`,
+    `  Directory: ${config.idp.kind === 'sandbox' ? 'sandbox (demo users, local Okta-compatible fake)' : config.idp.kind === 'entra' ? `Entra ID tenant ${config.idp.tenantId}` : `Okta ${config.idp.orgUrl}`}`,
     `  Database: ${config.database.url ? 'PostgreSQL' : `PGlite in ${config.database.dataDir}`} · Redis: ${app.redisUrl}`,
     '  Stop with Ctrl+C.',
     '',

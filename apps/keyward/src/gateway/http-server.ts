@@ -14,12 +14,15 @@ export interface GatewayHttpOptions {
   handlers: HttpHandler[];
   /** Mounted at exactly POST /slack/events (events and interactivity share it). */
   slackListener?: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Readiness checks (Redis, database, queue): `/readyz` answers 503 while any fails. */
   health: HealthCheck[];
+  /** Prometheus exposition at GET /metrics. */
+  metrics?: { contentType: string; metrics(): Promise<string> };
   logger: Logger;
 }
 
 /**
- * One plain node http server per gateway: Slack's Bolt receiver, the console and the probes share
+ * One plain node http server per gateway: Slack's Bolt receiver, the console, the probes and /metrics share
  * the port (PORT). Unknown paths get 404; an exception in a handler gets 500 without detail.
  */
 export function createGatewayServer(options: GatewayHttpOptions): Server {
@@ -36,7 +39,19 @@ export function createGatewayServer(options: GatewayHttpOptions): Server {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const pathname = (req.url ?? '/').split('?')[0] ?? '/';
-    if (pathname === '/healthz' || pathname === '/readyz') {
+    // Liveness: the process answers. No dependency checks here — restarting a pod because Redis is
+    // away only adds a restart to the outage; that is what readiness is for.
+    if (pathname === '/healthz') {
+      sendJson(res, 200, { status: 'ok' });
+      return;
+    }
+    if (pathname === '/metrics' && options.metrics) {
+      const text = await options.metrics.metrics();
+      res.writeHead(200, { 'content-type': options.metrics.contentType, 'cache-control': 'no-store' });
+      res.end(text);
+      return;
+    }
+    if (pathname === '/readyz') {
       const results = await Promise.all(
         options.health.map(async (h) => {
           try {

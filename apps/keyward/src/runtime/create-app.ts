@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Redis } from 'ioredis';
+import type { RedisOptions as BullRedisOptions } from 'bullmq';
 import { createConsoleHttpHandler, createConsoleSurface } from '@keyward/chat-console';
 import type { ConsoleHttpHandler } from '@keyward/chat-console';
 import { createSlackApp, createSlackSurface } from '@keyward/chat-slack';
@@ -10,21 +10,29 @@ import type { ChatSurface, CoreDeps, InboundHandlers, Logger, SurfaceName } from
 import { onInboundAction, onInboundMessage, onRevealSecret, systemClock } from '@keyward/core';
 import { createOktaIdentityProvider, createOktaPushVerifier } from '@keyward/idp-okta';
 import type { OktaAdapterOptions } from '@keyward/idp-okta';
+import { createEntraIdentityProvider, createOidcCallbackHandler, createOidcStepUpVerifier } from '@keyward/idp-entra';
+import type { KeyValueStore } from '@keyward/idp-entra';
 import { createClassifier } from '@keyward/intent';
 import { checkRedis, createBullActionQueue, createJobWorkers, createRedisRateLimiter } from '@keyward/jobs';
 import type { JobWorkers } from '@keyward/jobs';
 import { loadPolicy } from '@keyward/policy';
-import { createSqlAuditLog, createSqlRequestStore, createSqlSecretVault } from '@keyward/store';
+import { createSqlAuditLog, createSqlRequestStore, createSqlSecretVault, createSqlSiemOutbox } from '@keyward/store';
 import { openAppDatabase } from './open-app-database';
 import type { OktaFake } from '@keyward/testkit';
 import { createGatewayServer } from '../gateway/http-server';
+import type { HttpHandler } from '../gateway/http-server';
+import { createMetrics, instrumentAuditLog, instrumentIdentityProvider } from './metrics';
+import { startOperations } from './start-operations';
 import { createGaveUpHandler, createProcessors } from '../worker/processors';
-import { ensureRedis } from './ensure-redis';
+import { createRedisClient, ensureRedis } from './ensure-redis';
 import { sandboxConsoleDirectory, sandboxPhone, startSandboxDirectory } from './sandbox';
 import { resolveSecretKey } from './secret-key';
 import { AGENT } from './agent';
 
 export type Role = 'all' | 'gateway' | 'worker';
+
+/** On shutdown, how long HTTP requests already in progress may take to finish. */
+const HTTP_DRAIN_MS = 5_000;
 
 export interface RunningKeyward {
   deps: CoreDeps;
@@ -55,11 +63,12 @@ export async function startKeyward(config: KeywardConfig, options: { role: Role;
     for (const warning of config.warnings) logger.warn({}, warning);
     const policy = loadPolicy(config.policyFile);
 
-    const redisHandle = await ensureRedis({ url: config.redisUrl, embedded: config.embedded, dataDir: config.dataDir, logger });
+    const redisHandle = await ensureRedis({ url: config.redisUrl, sentinel: config.redis.sentinel, embedded: config.embedded, dataDir: config.dataDir, logger });
     closers.push(() => redisHandle.stop());
-    // BullMQ 6 takes the URL itself; workers need maxRetriesPerRequest: null for blocking reads.
-    const connection = { url: redisHandle.url, maxRetriesPerRequest: null };
-    const redis = new Redis(redisHandle.url, { maxRetriesPerRequest: 3 });
+    // BullMQ 6 takes the URL (or the Sentinel options) itself; workers need maxRetriesPerRequest: null
+    // for blocking reads.
+    const connection: BullRedisOptions = { ...redisHandle.options, maxRetriesPerRequest: null };
+    const redis = createRedisClient(redisHandle, { maxRetriesPerRequest: 3 });
     redis.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
     closers.push(async () => redis.disconnect());
     for (const finding of await checkRedis(redis)) {
@@ -70,15 +79,43 @@ export async function startKeyward(config: KeywardConfig, options: { role: Role;
     const database = await openAppDatabase(config);
     closers.push(() => database.close());
     const store = createSqlRequestStore(database.db);
-    const audit = createSqlAuditLog(database.db);
-    const vault = createSqlSecretVault(database.db, { key: resolveSecretKey(config.secretKey, config.dataDir) });
-
     const queue = createBullActionQueue({ connection, prefix: config.queuePrefix });
     closers.push(() => queue.close());
+    // The SIEM outbox is written in the append's transaction whenever a destination is configured (#6).
+    const siemOutbox = createSqlSiemOutbox(database.db);
+    const metrics = createMetrics({
+      queueDepth: () => queue.depth(),
+      siemBacklog: () => siemOutbox.backlog(),
+      siemFailing: async () => Object.fromEntries((await siemOutbox.states()).map((s) => [s.destination, s.attempts > 0])),
+    });
+    const audit = instrumentAuditLog(createSqlAuditLog(database.db, { siemOutbox: config.operations.siemDestinations.length > 0 }), metrics);
+    const vault = createSqlSecretVault(database.db, { key: resolveSecretKey(config.secretKey, config.dataDir) });
 
     let sandbox: OktaFake | undefined;
-    let okta: OktaAdapterOptions;
-    if (config.idp.kind === 'sandbox') {
+    let okta: OktaAdapterOptions | undefined;
+    let identity: Pick<CoreDeps, 'idp' | 'stepUp'> | undefined;
+    let oidcCallback: HttpHandler | undefined;
+    if (config.idp.kind === 'entra') {
+      // Entra ID: Graph for the directory, OIDC re-authentication for step-up (transactions in Redis,
+      // so any gateway takes the callback and a restart loses nothing).
+      const entra = config.idp;
+      const stepUp = createOidcStepUpVerifier({
+        issuer: `${(entra.authorityHost ?? 'https://login.microsoftonline.com').replace(/\/+$/, '')}/${entra.tenantId}/v2.0`,
+        clientId: entra.clientId,
+        clientSecret: entra.credential.kind === 'secret' ? entra.credential.clientSecret : '',
+        redirectUri: `${entra.stepUp.publicBaseUrl}/oidc/callback`,
+        tenantId: entra.tenantId,
+        ...(entra.stepUp.authContextId ? { authContextId: entra.stepUp.authContextId } : {}),
+        ttlMs: entra.stepUp.ttlMinutes * 60_000,
+        store: redisKeyValueStore(redis, `${config.queuePrefix}:`),
+        logger,
+      });
+      oidcCallback = createOidcCallbackHandler(stepUp);
+      identity = {
+        idp: createEntraIdentityProvider({ tenantId: entra.tenantId, clientId: entra.clientId, credential: entra.credential, authorityHost: entra.authorityHost, graphUrl: entra.graphUrl, logger }),
+        stepUp,
+      };
+    } else if (config.idp.kind === 'sandbox') {
       sandbox = await startSandboxDirectory();
       const fake = sandbox;
       closers.push(() => fake.close());
@@ -92,6 +129,8 @@ export async function startKeyward(config: KeywardConfig, options: { role: Role;
         userAgent: AGENT.userAgent,
       };
     }
+    if (okta) identity = { idp: createOktaIdentityProvider(okta), stepUp: createOktaPushVerifier(okta) };
+    if (!identity) throw new Error('no identity provider configured');
 
     const chats: Partial<Record<SurfaceName, ChatSurface>> = {};
     if (config.slack) {
@@ -105,8 +144,8 @@ export async function startKeyward(config: KeywardConfig, options: { role: Role;
       store,
       audit,
       queue,
-      idp: createOktaIdentityProvider(okta),
-      stepUp: createOktaPushVerifier(okta),
+      idp: instrumentIdentityProvider(identity.idp, metrics),
+      stepUp: identity.stepUp,
       policy,
       // Offline alone, or OpenAI with the offline classifier as its fallback (OPENAI_API_KEY); the
       // model sees the message and the requestable names only.
@@ -132,9 +171,16 @@ export async function startKeyward(config: KeywardConfig, options: { role: Role;
         handlers: createProcessors(deps),
         onGaveUp: createGaveUpHandler(deps),
         concurrency: config.workerConcurrency,
+        lockDurationMs: config.redis.workerLockDurationMs,
         logger,
       });
       closers.push(() => workers.close());
+      // Security alerts go to SLACK_SECURITY_CHANNEL (else the escalation channel), else the console.
+      const securitySurface = config.slack && (config.operations.securityChannel ?? config.slack.escalationChannel)
+        ? createSlackSurface({ token: config.slack.botToken, apiUrl: config.slack.apiUrl, escalationChannelId: (config.operations.securityChannel ?? config.slack.escalationChannel) as string, logger })
+        : consoleSurface;
+      const operations = await startOperations({ config, connection, database, audit, securitySurface, clock: systemClock, logger, metrics, agent: deps.agent });
+      closers.push(() => operations.close());
       const purge = setInterval(() => {
         vault.purgeExpired(systemClock.now()).catch((error: unknown) => logger.warn({ err: String(error) }, 'secret purge failed'));
       }, 60_000);
@@ -170,12 +216,14 @@ export async function startKeyward(config: KeywardConfig, options: { role: Role;
         closers.push(async () => handler.close());
       }
       const server: Server = createGatewayServer({
-        handlers: consoleHandler ? [consoleHandler] : [],
+        handlers: [...(oidcCallback ? [oidcCallback] : []), ...(consoleHandler ? [consoleHandler] : [])],
         slackListener: slackApp?.requestListener,
         logger,
+        metrics: { contentType: metrics.registry.contentType, metrics: () => metrics.registry.metrics() },
         health: [
           { name: 'redis', check: async () => void (await redis.ping()) },
           { name: 'database', check: async () => void (await store.get('rq_healthcheck')) },
+          { name: 'queue', check: async () => void (await queue.depth()) },
         ],
       });
       await new Promise<void>((resolve, reject) => {
@@ -185,8 +233,14 @@ export async function startKeyward(config: KeywardConfig, options: { role: Role;
       closers.push(
         () =>
           new Promise<void>((resolve) => {
+            // Stop accepting, drop idle keep-alive sockets, and let requests already being handled
+            // (a Slack event being persisted and enqueued) finish: cutting them would turn a received
+            // message into a Slack retry at best. Whatever is still open after the grace period is cut
+            // (queue and database close right after this).
             server.close(() => resolve());
-            server.closeAllConnections();
+            server.closeIdleConnections();
+            const cut = setTimeout(() => server.closeAllConnections(), HTTP_DRAIN_MS);
+            cut.unref();
           }),
       );
       const address = server.address() as AddressInfo;
@@ -202,6 +256,15 @@ export async function startKeyward(config: KeywardConfig, options: { role: Role;
     await stop();
     throw error;
   }
+}
+
+/** The OIDC step-up's transaction store on Redis: SET … PX for expiry, GETDEL for single use. */
+function redisKeyValueStore(redis: Pick<ReturnType<typeof createRedisClient>, 'get' | 'set' | 'getdel'>, prefix: string): KeyValueStore {
+  return {
+    get: async (key) => (await redis.get(prefix + key)) ?? undefined,
+    set: async (key, value, ttlMs) => void (await redis.set(prefix + key, value, 'PX', Math.max(1, Math.round(ttlMs)))),
+    take: async (key) => (await redis.getdel(prefix + key)) ?? undefined,
+  };
 }
 
 /** Without a helpdesk channel, escalations still reach the log (and the audit trail via the use cases). */

@@ -4,14 +4,49 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { Redis } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
+import type { RedisSentinelConfig } from '@keyward/config';
 import { AppError } from '@keyward/core';
 import type { Logger } from '@keyward/core';
 
+/**
+ * ioredis options without `retryStrategy`, whose ioredis type (may be null) BullMQ's own options type
+ * does not accept; each client sets its own retry behaviour on top.
+ */
+export type RedisClientOptions = Omit<RedisOptions, 'retryStrategy'> & { url?: string };
+
 export interface RedisHandle {
+  /** For display and for clients: a redis:// URL, or `sentinel://name@host:port,…` (display only). */
   url: string;
   /** Where it came from, for the start-up banner. */
-  origin: 'configured' | 'local' | 'private';
+  origin: 'configured' | 'local' | 'private' | 'sentinel';
+  /**
+   * What every client of this Redis is built from (ioredis options; BullMQ takes the same object).
+   * Sentinel: the sentinels and the master name, so that clients follow a fail-over by themselves.
+   */
+  options: RedisClientOptions;
   stop(): Promise<void>;
+}
+
+/** A client of the Redis behind `handle` (URL or Sentinel), with per-use options on top. */
+export function createRedisClient(handle: RedisHandle, extra: RedisOptions = {}): Redis {
+  const { url, ...options } = handle.options;
+  return url === undefined ? new Redis({ ...options, ...extra }) : new Redis(url, { ...options, ...extra });
+}
+
+/**
+ * Sentinel (issue #7): the sentinels name the current master; ioredis asks them again after a
+ * fail-over, and on a READONLY reply (the old master demoted under us) it reconnects to the new one.
+ */
+export function sentinelOptions(sentinel: RedisSentinelConfig): RedisClientOptions {
+  return {
+    sentinels: sentinel.sentinels,
+    name: sentinel.name,
+    ...(sentinel.password === undefined ? {} : { password: sentinel.password }),
+    ...(sentinel.sentinelPassword === undefined ? {} : { sentinelPassword: sentinel.sentinelPassword }),
+    ...(sentinel.tls ? { tls: {}, sentinelTLS: {}, enableTLSForSentinelMode: true } : {}),
+    reconnectOnError: (error) => error.message.startsWith('READONLY'),
+  };
 }
 
 export const REDIS_INSTALL_HINT =
@@ -23,14 +58,22 @@ export const REDIS_INSTALL_HINT =
  * DATA_DIR), else say exactly how to install one. Outside the embedded default a configured
  * REDIS_URL must answer: silently queueing into a private Redis would split the deployment.
  */
-export async function ensureRedis(options: { url?: string; embedded: boolean; dataDir: string; logger: Logger }): Promise<RedisHandle> {
+export async function ensureRedis(options: { url?: string; sentinel?: RedisSentinelConfig; embedded: boolean; dataDir: string; logger: Logger }): Promise<RedisHandle> {
+  if (options.sentinel) {
+    const sentinel = options.sentinel;
+    const display = `sentinel://${sentinel.name}@${sentinel.sentinels.map((s) => `${s.host}:${s.port}`).join(',')}`;
+    const handle: RedisHandle = { url: display, origin: 'sentinel', options: sentinelOptions(sentinel), stop: async () => undefined };
+    // Same rule as a configured URL: outside the embedded default the configured Redis must answer.
+    if (await answersWith(handle.options)) return handle;
+    throw new AppError('config.invalid', `Redis behind the sentinels ${display} is not reachable. Check REDIS_SENTINELS, REDIS_SENTINEL_NAME and the passwords.`);
+  }
   if (options.url) {
-    if (await answers(options.url)) return { url: options.url, origin: 'configured', stop: async () => undefined };
+    if (await answers(options.url)) return { url: options.url, origin: 'configured', options: { url: options.url }, stop: async () => undefined };
     if (!options.embedded) throw new AppError('config.invalid', `REDIS_URL ${redactUrl(options.url)} is not reachable. Start Redis or fix REDIS_URL.`);
     options.logger.warn({ url: redactUrl(options.url) }, 'REDIS_URL is not reachable; trying a local Redis');
   }
   const local = 'redis://127.0.0.1:6379';
-  if (!options.url && (await answers(local))) return { url: local, origin: 'local', stop: async () => undefined };
+  if (!options.url && (await answers(local))) return { url: local, origin: 'local', options: { url: local }, stop: async () => undefined };
   return startPrivateRedis(options.dataDir, options.logger);
 }
 
@@ -58,6 +101,7 @@ async function startPrivateRedis(dataDir: string, logger: Logger): Promise<Redis
       return {
         url,
         origin: 'private',
+        options: { url },
         stop: async () => {
           if (child.exitCode !== null) return;
           child.kill('SIGTERM');
@@ -73,7 +117,13 @@ async function startPrivateRedis(dataDir: string, logger: Logger): Promise<Redis
 }
 
 async function answers(url: string): Promise<boolean> {
-  const client = new Redis(url, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  return answersWith({ url });
+}
+
+async function answersWith(target: RedisClientOptions): Promise<boolean> {
+  const probe: RedisOptions = { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null, sentinelRetryStrategy: () => null, enableOfflineQueue: false };
+  const { url, ...rest } = target;
+  const client = url === undefined ? new Redis({ ...rest, ...probe }) : new Redis(url, { ...rest, ...probe });
   client.on('error', () => undefined);
   try {
     await client.connect();

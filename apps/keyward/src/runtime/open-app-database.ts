@@ -11,7 +11,7 @@ import type { OpenedDatabase } from '@keyward/store';
  * carries a pid lock and a second opener gets a clear sentence instead.
  */
 export async function openAppDatabase(config: KeywardConfig): Promise<OpenedDatabase> {
-  if (config.database.url) return openDatabase({ url: config.database.url, schema: config.database.schema });
+  if (config.database.url) return openDatabase({ url: config.database.url, schema: config.database.schema, migrate: config.operations.migrateDatabase });
   const dir = config.database.dataDir;
   mkdirSync(dir, { recursive: true });
   const lock = path.join(path.dirname(dir), 'pglite.lock');

@@ -11,6 +11,7 @@ import { openDatabase } from '@keyward/store';
 import {
   buildBlockActionsPayload,
   buildDirectMessageEvent,
+  buildViewSubmissionPayload,
   createOktaFake,
   createSlackFake,
   defaultSlackUsers,
@@ -30,6 +31,7 @@ import type {
   SlackFake,
   SlackFakeUser,
   SlackSigningOptions,
+  SubmittedViewSource,
 } from '@keyward/testkit';
 import { callText } from './slack-call-readers';
 
@@ -69,6 +71,11 @@ export interface EmployeeSpec {
   teamId?: string;
   /** Omit `okta` to leave the person out of the directory; fields override the defaults. */
   okta?: Partial<SeedUser> | false;
+  /**
+   * The person is already in `HarnessOptions.oktaSeed` under this login (the demo directory's Frank,
+   * Grace, Hank…): only the Slack side is built, and the harness still knows their Okta id.
+   */
+  oktaLogin?: string;
 }
 
 export interface Employee {
@@ -83,13 +90,14 @@ export interface Employee {
 
 /** Builds the Slack user and the Okta user of one person: same email, a push factor, one session. */
 export function employee(spec: EmployeeSpec): { slack: SlackFakeUser; okta?: SeedUser; person: Omit<Employee, 'oktaId'> } {
+  if (spec.oktaLogin !== undefined && spec.okta !== undefined && spec.okta !== false) throw new Error(`${spec.slackId}: give either okta or oktaLogin, not both`);
   const email = spec.email === null ? undefined : (spec.email ?? `${spec.name}@example.com`);
   const teamId = spec.teamId ?? 'T0HOME001';
   const profile: SlackFakeUser['profile'] = { display_name: spec.name, real_name: spec.name, team: teamId };
   if (email !== undefined) profile.email = email;
   const slack: SlackFakeUser = { id: spec.slackId, team_id: teamId, name: spec.name, real_name: spec.name, deleted: false, is_bot: false, is_app_user: false, profile };
   let okta: SeedUser | undefined;
-  if (spec.okta !== false) {
+  if (spec.okta !== false && spec.oktaLogin === undefined) {
     const first = spec.name.charAt(0).toUpperCase() + spec.name.slice(1);
     okta = {
       login: email ?? `${spec.name}@example.com`,
@@ -100,13 +108,20 @@ export function employee(spec: EmployeeSpec): { slack: SlackFakeUser; okta?: See
       ...(spec.okta ?? {}),
     };
   }
-  return { slack, ...(okta === undefined ? {} : { okta }), person: { slackId: spec.slackId, channel: `D${spec.slackId.slice(1)}`, email, login: okta?.login } };
+  return { slack, ...(okta === undefined ? {} : { okta }), person: { slackId: spec.slackId, channel: `D${spec.slackId.slice(1)}`, email, login: okta?.login ?? spec.oktaLogin } };
 }
 
 export interface HarnessOptions {
   employees: EmployeeSpec[];
   /** Extra Okta users with no Slack account (decoys, duplicates). */
   extraOktaUsers?: SeedUser[];
+  /**
+   * A directory seeded before the employees (groups, users, apps — e.g. the demo directory). Its users
+   * reach Slack only through employees that name them with `oktaLogin`.
+   */
+  oktaSeed?: OktaSeed;
+  /** More configuration-contract variables (POLICY_FILE…); they override the harness's own. */
+  extraEnv?: Record<string, string>;
   /** STEPUP_POLL_INTERVAL_MS; the tests use 200. */
   pollIntervalMs?: number;
   logLevel?: string;
@@ -146,8 +161,13 @@ export interface ProductHarness {
   sendDm(user: string, text: string, options?: { threadTs?: string; userTeam?: string; signing?: Partial<SlackSigningOptions> }): Promise<SentMessage>;
   /** POSTs an envelope signed with the product's secret (plus overrides: retries, bad signatures, old timestamps). */
   deliverEvent(envelope: object, signing?: Partial<SlackSigningOptions>): Promise<SlackDeliveryResult>;
-  /** Clicks a button on a bot message with a fresh trigger_id, as Slack does for every click. */
-  click(options: { user: string; actionId: string; value: string; messageTs: string; threadTs?: string }): Promise<{ status: number; triggerId: string }>;
+  /**
+   * Clicks a button on a bot message with a fresh trigger_id, as Slack does for every click. The
+   * message lives in `channel` (default: the clicker's own DM with the bot).
+   */
+  click(options: { user: string; actionId: string; value: string; messageTs: string; threadTs?: string; channel?: string }): Promise<{ status: number; triggerId: string }>;
+  /** Presses Submit on a modal the product opened, as `user`, with what they typed. */
+  submitView(options: { user: string; view: SubmittedViewSource; values: Record<string, Record<string, string | null>> }): Promise<SlackDeliveryResult>;
   /** Bot posts in this DM's thread, oldest first. */
   threadReplies(sent: SentMessage): RecordedSlackCall[];
   waitForReply(sent: SentMessage, predicate: (call: RecordedSlackCall) => boolean, what: string, timeoutMs?: number): Promise<RecordedSlackCall>;
@@ -168,12 +188,13 @@ export interface ProductHarness {
   dispose(): Promise<void>;
 }
 
-export async function waitUntil<T>(probe: () => T | undefined | false, what: string, timeoutMs = 10_000, intervalMs = 20): Promise<T> {
+/** `what` may be a function, so the timeout message can show what was seen instead (at failure time). */
+export async function waitUntil<T>(probe: () => T | undefined | false, what: string | (() => string), timeoutMs = 10_000, intervalMs = 20): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = probe();
     if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'function' ? what() : what}`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
@@ -198,11 +219,17 @@ function nextTs(): string {
 
 export async function startProduct(options: HarnessOptions): Promise<ProductHarness> {
   const built = options.employees.map((spec) => ({ spec, ...employee(spec) }));
+  const base = options.oktaSeed ?? {};
   const seed: OktaSeed = {
-    users: [...built.flatMap((b) => (b.okta === undefined ? [] : [b.okta])), ...(options.extraOktaUsers ?? [])],
+    groups: base.groups ?? [],
+    users: [...(base.users ?? []), ...built.flatMap((b) => (b.okta === undefined ? [] : [b.okta])), ...(options.extraOktaUsers ?? [])],
+    apps: base.apps ?? [],
   };
   const okta = await createOktaFake({ apiToken: OKTA_TOKEN, seed });
-  const slack = await createSlackFake({ botToken: BOT_TOKEN, users: [...defaultSlackUsers(), ...built.map((b) => b.slack)] });
+  // An employee may reuse a seeded Slack id (the workspace's Alice): theirs replaces the default, so
+  // users.lookupByEmail never sees two people with one email.
+  const ownIds = new Set(built.map((b) => b.slack.id));
+  const slack = await createSlackFake({ botToken: BOT_TOKEN, users: [...defaultSlackUsers().filter((u) => !ownIds.has(u.id)), ...built.map((b) => b.slack)] });
 
   const runId = randomBytes(5).toString('hex');
   const schema = `kw_e2e_${runId}`;
@@ -231,6 +258,7 @@ export async function startProduct(options: HarnessOptions): Promise<ProductHarn
     PORT: String(port),
     STEPUP_POLL_INTERVAL_MS: String(options.pollIntervalMs ?? 200),
     LOG_LEVEL: options.logLevel ?? 'warn',
+    ...(options.extraEnv ?? {}),
   };
   const url = `http://127.0.0.1:${port}`;
   const eventsUrl = `${url}/slack/events`;
@@ -300,7 +328,12 @@ export async function startProduct(options: HarnessOptions): Promise<ProductHarn
 
   const people = new Map<string, Employee>();
   for (const b of built) {
-    const oktaId = b.okta === undefined ? undefined : okta.user(b.okta.login)?.id;
+    const login = b.okta?.login ?? b.spec.oktaLogin;
+    const oktaId = login === undefined ? undefined : okta.user(login)?.id;
+    if (b.spec.oktaLogin !== undefined && oktaId === undefined) {
+      await cleanUp();
+      throw new Error(`${b.spec.slackId}: oktaLogin ${b.spec.oktaLogin} is not in the seeded directory`);
+    }
     people.set(b.spec.slackId, { ...b.person, oktaId });
   }
   const person = (slackId: string): Employee => {
@@ -358,12 +391,23 @@ export async function startProduct(options: HarnessOptions): Promise<ProductHarn
       return { envelope, eventId: envelope.event_id, ts, channel: `D${user.slice(1)}`, user, status: result.status, sentAt };
     },
 
-    async click({ user, actionId, value, messageTs, threadTs }) {
+    async click({ user, actionId, value, messageTs, threadTs, channel }) {
       const triggerId = slack.issueTriggerId();
-      const payload = buildBlockActionsPayload({ triggerId, actionId, value, user, messageTs, ...(threadTs === undefined ? {} : { threadTs }) });
+      const payload = buildBlockActionsPayload({
+        triggerId,
+        actionId,
+        value,
+        user,
+        messageTs,
+        ...(threadTs === undefined ? {} : { threadTs }),
+        ...(channel === undefined ? {} : { channel }),
+      });
       const result = await deliverSlackRequest(eventsUrl, signSlackInteraction(payload, { signingSecret: SIGNING_SECRET }));
       return { status: result.status, triggerId };
     },
+
+    submitView: ({ user, view, values }) =>
+      deliverSlackRequest(eventsUrl, signSlackInteraction(buildViewSubmissionPayload({ user, view, values }), { signingSecret: SIGNING_SECRET })),
 
     threadReplies,
     waitForReply: (sent, predicate, what, timeoutMs = 10_000) =>

@@ -21,8 +21,12 @@ export type AppErrorCode =
   | 'idp.denied'
   | 'idp.unavailable'
   | 'idp.bad_response'
+  /** The IdP has no API for this action (Entra ID: account unlock in the cloud): explain and escalate, never retry. */
+  | 'idp.unsupported'
   | 'chat.unavailable'
   | 'chat.bad_request'
+  /** A stored conversation is gone (Teams 403 not in roster / 404 ConversationNotFound): audit and escalate, never retry (F05). */
+  | 'chat.conversation_gone'
   | 'secret.not_found'
   | 'secret.forbidden'
   | 'queue.unavailable'

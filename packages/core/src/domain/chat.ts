@@ -71,6 +71,11 @@ export interface ChatButton {
   value: string;
   label: string;
   style?: 'primary' | 'danger';
+  /**
+   * A link button: opens this https URL (a sign-in page for OIDC step-up) instead of sending a click.
+   * Surfaces render it as a link (Slack button `url`, Adaptive Card Action.OpenUrl, console anchor).
+   */
+  url?: string;
 }
 
 /**
@@ -98,6 +103,11 @@ export interface ChatIdentity {
   isExternal: boolean;
   /** Deleted / deactivated on the platform. */
   isDeleted: boolean;
+  /**
+   * The user's Microsoft Entra object id as the platform verified it (Teams `from.aadObjectId` on a
+   * JWT-authenticated activity). With the Entra IdP this is the IdP user id itself: no email mapping.
+   */
+  entraObjectId?: string;
 }
 
 export interface Escalation {

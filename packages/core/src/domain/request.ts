@@ -95,6 +95,9 @@ export interface Decision {
 }
 
 export interface StepUpState {
+  /** `link`: OIDC re-authentication at `url` instead of a push (absent = push). */
+  kind?: 'push' | 'link';
+  url?: string;
   transactionId: string;
   factorId: string;
   factorType: string;
@@ -114,6 +117,8 @@ export interface Requester {
   /** The IdP user the chat identity maps to (exactly one). */
   idpUserId?: string;
   idpLogin?: string;
+  /** Entra object id the chat platform verified (Teams aadObjectId); maps directly with the Entra IdP. */
+  entraObjectId?: string;
 }
 
 export interface ServiceRequest {

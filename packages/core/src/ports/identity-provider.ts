@@ -1,3 +1,5 @@
+import type { ActionKind } from '../domain/intent';
+
 /** The IdP port: Okta, Entra ID and the sandbox implement it. Every read that a decision depends on is uncached. */
 export type IdpUserStatus = 'ACTIVE' | 'LOCKED_OUT' | 'SUSPENDED' | 'DEPROVISIONED' | 'PASSWORD_EXPIRED' | 'RECOVERY' | 'PROVISIONED' | 'STAGED' | 'OTHER';
 
@@ -37,8 +39,21 @@ export interface ResetPasswordResult extends IdpWriteResult {
   secret: { kind: 'reset_link' | 'temporary_password'; value: string };
 }
 
+export interface ResetFactorsResult extends IdpWriteResult {
+  /**
+   * Entra ID: a Temporary Access Pass the user signs in with to enrol new methods. Secret: delivered
+   * through the vault like a temporary password. Absent when the IdP re-enrols at next sign-in (Okta).
+   */
+  secret?: { kind: 'temporary_access_pass'; value: string };
+}
+
 export interface IdentityProvider {
   readonly name: 'okta' | 'entra' | 'sandbox';
+  /**
+   * Actions this IdP has no API for (Entra ID: account unlock — smart lockout ends by itself).
+   * Checked before any step-up, so nobody passes MFA for something that cannot be done.
+   */
+  readonly unsupportedActions?: readonly ActionKind[];
   /** All users whose primary email equals `email` exactly (case-insensitive). Callers require exactly one. */
   findUsersByEmail(email: string): Promise<IdpUser[]>;
   getUser(userId: string): Promise<IdpUser>;
@@ -56,7 +71,11 @@ export interface IdentityProvider {
   listApps(): Promise<IdpApp[]>;
   resetPassword(userId: string, options: { revokeSessions: boolean; requestId: string }): Promise<ResetPasswordResult>;
   unlock(userId: string, options: { requestId: string }): Promise<IdpWriteResult>;
-  clearSessions(userId: string, options: { requestId: string }): Promise<IdpWriteResult>;
+  /**
+   * Signs the user out everywhere. `compromiseSuspected`: the user thinks someone has their password;
+   * IdPs with a risk engine also get the signal (Entra ID Protection confirmCompromised).
+   */
+  clearSessions(userId: string, options: { requestId: string; compromiseSuspected?: boolean }): Promise<IdpWriteResult>;
   /** Already a member → `already_done` (F09). */
   addGroupMember(groupId: string, userId: string, options: { requestId: string }): Promise<IdpWriteResult>;
   /** Not a member → `already_done`. Only ever removes the membership, never the user object. */
@@ -65,5 +84,5 @@ export interface IdentityProvider {
   assignApp(appId: string, userId: string, options: { requestId: string }): Promise<IdpWriteResult>;
   unassignApp(appId: string, userId: string, options: { requestId: string }): Promise<IdpWriteResult>;
   /** Removes every enrolled factor so the user re-enrols at next sign-in (Okta reset_factors). */
-  resetFactors(userId: string, options: { requestId: string }): Promise<IdpWriteResult>;
+  resetFactors(userId: string, options: { requestId: string }): Promise<ResetFactorsResult>;
 }

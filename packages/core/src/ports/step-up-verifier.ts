@@ -3,6 +3,10 @@
  * job — never a blocking wait in a chat handler.
  */
 export interface StepUpChallenge {
+  /** `push`: approve on a device (default). `link`: sign in again at `url` (OIDC re-authentication). */
+  kind?: 'push' | 'link';
+  /** The sign-in page for a `link` challenge. Not a secret: only the requester's own MFA sign-in completes it. */
+  url?: string;
   transactionId: string;
   factorId: string;
   factorType: string;

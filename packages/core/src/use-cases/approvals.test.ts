@@ -142,6 +142,10 @@ describe('group membership: push, then the manager approves', () => {
     // Both threads are updated: the requester's thread says done, the manager's card is final.
     expect(texts(deps, `D_${P.alice.chat}`).at(-1)).toMatch(/You're now in design-team/);
     expect(deps.chat.updates().at(-1)?.message.text).toMatch(/Approved by .*Done/);
+    // The audit event carries the approvers and their clicks, and the action's parameters.
+    const last = deps.audit.forRequest(id).at(-1);
+    expect(last?.approvals).toEqual([expect.objectContaining({ approver: 'Frank', decision: 'approved' })]);
+    expect(last?.params).toMatchObject({ resource: { kind: 'group', id: '00g_design', name: 'design-team' } });
   });
 
   it('grants time-bound access within the policy maximum and removes it at expiry, announced first', async () => {
@@ -178,6 +182,16 @@ describe('group membership: push, then the manager approves', () => {
     expect(texts(deps, `D_${P.alice.chat}`).at(-1)).toMatch(/couldn't find a requestable group called "rocket-club"/);
   });
 
+  it('answers "already a member" before any push or approval when there is nothing to change (F09)', async () => {
+    const deps = scenario();
+    deps.idp.updateUser(P.alice.idp, { groups: [{ id: '00g_design', name: 'design-team' }] });
+    const id = await ask(deps, P.alice.chat, TEXTS.group);
+    expect(await req(deps, id)).toMatchObject({ state: 'answered' });
+    expect(texts(deps, `D_${P.alice.chat}`).at(-1)).toMatch(/already a member of design-team/);
+    expect(deps.stepUp.started()).toEqual([]);
+    expect(deps.chat.directConversationsOpened()).toEqual([]);
+  });
+
   it('treats a privileged group name as a privileged-access request: refused before any push', async () => {
     const deps = scenario();
     const id = await ask(deps, P.alice.chat, TEXTS.groupPrivileged);
@@ -210,6 +224,9 @@ describe('approval rules', () => {
     expect((await req(deps, id)).state).toBe('awaiting_approval');
     expect(deps.audit.forRequest(id).map((e) => e.type)).toEqual(expect.arrayContaining(['approval.button_clicked', 'approval.click_rejected']));
     expect(deps.idp.writes()).toEqual([]);
+    // The answer is for the clicker: in Mallory's DM, not in Frank's next to his card.
+    expect(texts(deps, `dm-${P.mallory.chat}`).at(-1)).toMatch(/Only .* can decide/);
+    expect(texts(deps, `dm-${P.frank.chat}`).filter((t) => /can decide/.test(t))).toEqual([]);
   });
 
   it('refuses when the requester would be their own approver (self-managed)', async () => {

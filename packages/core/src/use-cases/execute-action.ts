@@ -56,13 +56,14 @@ export async function executeAction(deps: CoreDeps, requestId: string): Promise<
       case 'password_reset': {
         // F13: a suspected compromise revokes sessions with the reset.
         const result = await deps.idp.resetPassword(userId, { revokeSessions: compromise, requestId: request.id });
+        const what = result.secret.kind === 'temporary_password' ? 'temporary password' : 'reset link';
         const ttlMs = deps.policy.secretTtlMs;
         await deps.vault.put(request.id, result.secret.value, {
           ownerChatUserId: request.requester.chatUserId,
           expiresAt: new Date(deps.clock.now().getTime() + ttlMs),
         });
-        request = await applyEvent(deps, request, { type: 'succeeded', idpRequestId: result.idpRequestId, summary: compromise ? 'reset link issued; sessions revoked' : 'reset link issued', secretPending: true }, { details: { sessionsRevoked: compromise } });
-        await notifyRequester(deps, request, 'result', replies.resetReady(request, compromise, Math.round(ttlMs / 60000)));
+        request = await applyEvent(deps, request, { type: 'succeeded', idpRequestId: result.idpRequestId, summary: compromise ? `${what} issued; sessions revoked` : `${what} issued`, secretPending: true }, { details: { sessionsRevoked: compromise } });
+        await notifyRequester(deps, request, 'result', replies.resetReady(request, compromise, Math.round(ttlMs / 60000), result.secret.kind));
         break;
       }
       case 'account_unlock': {
@@ -72,7 +73,7 @@ export async function executeAction(deps: CoreDeps, requestId: string): Promise<
         break;
       }
       case 'session_revoke': {
-        const result = await deps.idp.clearSessions(userId, { requestId: request.id });
+        const result = await deps.idp.clearSessions(userId, { requestId: request.id, compromiseSuspected: compromise });
         request = await applyEvent(deps, request, { type: 'succeeded', idpRequestId: result.idpRequestId, summary: 'all sessions cleared' });
         await notifyRequester(deps, request, 'result', replies.signedOut(compromise));
         break;
@@ -111,6 +112,14 @@ export async function executeAction(deps: CoreDeps, requestId: string): Promise<
       }
       case 'mfa_reset': {
         const result = await deps.idp.resetFactors(userId, { requestId: request.id });
+        if (result.secret) {
+          // Entra ID: a Temporary Access Pass to enrol new methods; delivered like a temporary password (invariant 6).
+          const ttlMs = deps.policy.secretTtlMs;
+          await deps.vault.put(request.id, result.secret.value, { ownerChatUserId: request.requester.chatUserId, expiresAt: new Date(deps.clock.now().getTime() + ttlMs) });
+          request = await applyEvent(deps, request, { type: 'succeeded', idpRequestId: result.idpRequestId, summary: 'methods removed; temporary access pass issued', secretPending: true });
+          await notifyRequester(deps, request, 'result', replies.accessPassReady(request, Math.round(ttlMs / 60000)));
+          break;
+        }
         request = await applyEvent(deps, request, { type: 'succeeded', idpRequestId: result.idpRequestId, summary: 'factors reset' });
         await notifyRequester(deps, request, 'result', { text: 'Done. Your MFA factors were reset: at your next sign-in you will be asked to set up Okta Verify on your new phone.', tone: 'success' });
         break;
@@ -131,6 +140,13 @@ export async function executeAction(deps: CoreDeps, requestId: string): Promise<
     if (isAppError(error) && error.retryable) {
       if (error.code === 'idp.rate_limited') await notifyRequester(deps, request, 'delayed', replies.delayed());
       throw error;
+    }
+    if (isAppError(error) && error.code === 'idp.unsupported' && action) {
+      // Safety net behind the pre-step-up check: explain in plain words and hand over, never retry.
+      await notifyRequester(deps, request, 'unsupported', replies.unsupported(action));
+      await notifyHelpdesk(deps, request, 'unsupported', { reason: `Not possible through the IdP API: ${error.message}`, facts: requestFacts(request), severity: 'info' });
+      await applyEvent(deps, request, { type: 'failed', errorCode: error.code, summary: 'not supported by the IdP; passed to the helpdesk' });
+      return;
     }
     const code = isAppError(error) ? error.code : 'internal';
     return fail(deps, request, code, isAppError(error) ? error.message : String(error));

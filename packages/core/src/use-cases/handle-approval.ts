@@ -1,5 +1,6 @@
 import { AppError, isAppError } from '../domain/app-error';
 import type { ConversationRef } from '../domain/chat';
+import { CHAT_ACTIONS } from '../domain/chat';
 import type { Approval, ServiceRequest } from '../domain/request';
 import type { CoreDeps } from './core-deps';
 import { notifyConversation, notifyHelpdesk, notifyRequester, notifyUpdate, requestFacts } from './notify';
@@ -24,7 +25,12 @@ export async function processApprovalClick(deps: CoreDeps, requestId: string, cl
   let request = await deps.store.get(requestId);
   if (!request) return;
   const approval = request.approvals.find((a) => a.id === click.approvalId);
-  const replyTo = approval?.card?.conversation ?? (await directTo(deps, request, click.clickerChatUserId));
+  // The answer is for the clicker. The card's conversation is the approver's own DM (or the shared
+  // helpdesk channel), so it is the right place only when the clicker is the approver the card was
+  // sent to; anyone else (the requester, a bystander, a non-admin in the channel) is answered in
+  // their own DM — never by a message in the approver's DM addressed to somebody else.
+  const clickerOwnsCard = approval?.card !== undefined && approval.approver?.chatUserId === click.clickerChatUserId;
+  const replyTo = clickerOwnsCard ? approval?.card?.conversation : await directTo(deps, request, click.clickerChatUserId);
   const refuseClick = async (reason: string, message: string): Promise<void> => {
     await recordAudit(deps, request as ServiceRequest, 'approval.click_rejected', { details: { approvalId: click.approvalId, by: click.clickerChatUserId, decision: click.decision, reason } });
     if (replyTo) await notifyConversation(deps, request as ServiceRequest, `click-rejected:${click.eventId}`, replyTo, { text: message, tone: 'warning' });
@@ -72,7 +78,8 @@ async function startApproverStepUp(deps: CoreDeps, request: ServiceRequest, appr
   if (!approverIdpUserId) throw new AppError('internal', 'approver step-up without an IdP user');
   const limit = deps.policy.pushRateLimit;
   const hit = await deps.rateLimiter.hit(`push:${approverIdpUserId}`, limit.limit, limit.windowMs, deps.clock.now());
-  const replyTo = approval.card?.conversation;
+  // The number to tap is for the approver alone: their own DM, never the shared helpdesk channel.
+  const replyTo = approval.approver ? approval.card?.conversation : await directTo(deps, request, decidedBy.chatUserId);
   if (!hit.allowed) {
     if (replyTo) await notifyConversation(deps, request, `approver-push-limit:${approval.id}`, replyTo, { text: 'Too many verification prompts were sent to you recently; try again in a few minutes.', tone: 'warning' });
     return;
@@ -92,11 +99,15 @@ async function startApproverStepUp(deps: CoreDeps, request: ServiceRequest, appr
     ...approval,
     state: 'verifying',
     decidedBy,
-    stepUp: { transactionId: challenge.transactionId, factorId: challenge.factorId, factorType: challenge.factorType, numberChallenge: challenge.numberChallenge, startedAt: now.toISOString(), expiresAt: challenge.expiresAt.toISOString(), polls: 0 },
+    stepUp: { ...(challenge.kind === 'link' && challenge.url ? { kind: 'link' as const, url: challenge.url } : {}), transactionId: challenge.transactionId, factorId: challenge.factorId, factorType: challenge.factorType, numberChallenge: challenge.numberChallenge, startedAt: now.toISOString(), expiresAt: challenge.expiresAt.toISOString(), polls: 0 },
   };
   request = await applyEvent(deps, request, { type: 'approval_updated', approval: verifying }, { details: { approvalId: approval.id, stepUp: 'started' } });
   if (replyTo) {
-    await notifyConversation(deps, request, `approver-push:${approval.id}:${challenge.transactionId}`, replyTo, {
+    await notifyConversation(deps, request, `approver-push:${approval.id}:${challenge.transactionId}`, replyTo, challenge.kind === 'link' && challenge.url ? {
+      text: 'Confirm your approval: sign in again with MFA.',
+      tone: 'info',
+      buttons: [{ actionId: CHAT_ACTIONS.choose, value: '', label: 'Sign in to confirm', style: 'primary', url: challenge.url }],
+    } : {
       text: challenge.numberChallenge === undefined ? 'Confirm your approval: approve the Okta Verify push on your phone.' : `Confirm your approval: tap ${challenge.numberChallenge} in Okta Verify.`,
       emphasis: challenge.numberChallenge === undefined ? undefined : String(challenge.numberChallenge),
       tone: 'info',
@@ -124,7 +135,8 @@ export async function pollApproverStepUp(deps: CoreDeps, requestId: string, appr
   const result = status === 'rejected' ? 'rejected' : 'timeout';
   const back: Approval = { ...approval, state: 'pending', decidedBy: undefined, stepUp: { ...approval.stepUp, result } };
   const next = await applyEvent(deps, request, { type: 'approval_updated', approval: back }, { details: { approvalId, stepUp: result } });
-  if (approval.card) await notifyConversation(deps, next, `approver-push-${result}:${approval.stepUp.transactionId}`, approval.card.conversation, { text: `Your approval was not confirmed (push ${result}); nothing was approved.`, tone: 'warning' });
+  const tellApprover = approval.approver ? approval.card?.conversation : await directTo(deps, request, approval.decidedBy.chatUserId);
+  if (tellApprover) await notifyConversation(deps, next, `approver-push-${result}:${approval.stepUp.transactionId}`, tellApprover, { text: `Your approval was not confirmed (push ${result}); nothing was approved.`, tone: 'warning' });
   if (result === 'rejected') {
     await notifyHelpdesk(deps, next, `approver-push-rejected:${approval.stepUp.transactionId}`, {
       reason: `Security: the approver's confirmation push was denied (approval ${approvalId}). Someone may be clicking Approve in their name.`,

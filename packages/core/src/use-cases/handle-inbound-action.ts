@@ -113,10 +113,16 @@ export async function onRevealSecret(deps: Deps, action: InboundAction): Promise
       : error;
   }
   if (request.state === 'succeeded') await applyEvent(deps, request, { type: 'secret_delivered' });
+  const isLink = /^https?:\/\//.test(secret);
+  if (isLink) return { title: 'Your password reset link', secret, note: 'This link works once. Open it now to choose a new password. It is not saved in this chat.', isLink };
+  // Entra ID: a temporary password (reset) or a Temporary Access Pass (MFA re-enrolment).
+  const pass = request.action === 'mfa_reset';
   return {
-    title: 'Your password reset link',
+    title: pass ? 'Your Temporary Access Pass' : 'Your temporary password',
     secret,
-    note: 'This link works once. Open it now to choose a new password. It is not saved in this chat.',
-    isLink: /^https?:\/\//.test(secret),
+    note: pass
+      ? 'Sign in with this pass and set up your new phone. It is shown once and is not saved in this chat.'
+      : 'Sign in with this password now; you will be asked to choose a new one. It is shown once and is not saved in this chat.',
+    isLink,
   };
 }

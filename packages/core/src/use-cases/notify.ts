@@ -2,7 +2,9 @@ import type { ConversationRef, Escalation, OutboundMessage, PostedMessage } from
 import { CHAT_ACTIONS } from '../domain/chat';
 import type { ServiceRequest } from '../domain/request';
 import type { CoreDeps } from './core-deps';
-import { applyEvent } from './request-journal';
+import { createHash } from 'node:crypto';
+import { isAppError } from '../domain/app-error';
+import { applyEvent, recordAudit } from './request-journal';
 
 /**
  * Chat output from use cases goes through the `chat.notify` queue, one job per message with a
@@ -10,7 +12,7 @@ import { applyEvent } from './request-journal';
  * retried step never posts the same message twice.
  */
 export type Notification =
-  | { kind: 'post'; conversation: ConversationRef; message: OutboundMessage }
+  | { kind: 'post'; conversation: ConversationRef; message: OutboundMessage; requestId?: string }
   | { kind: 'update'; posted: PostedMessage; message: OutboundMessage }
   | { kind: 'escalate'; surface: ConversationRef['surface']; escalation: Escalation }
   | { kind: 'update_escalation'; posted: PostedMessage; escalation: Escalation };
@@ -32,12 +34,12 @@ export async function notifyUpdate(deps: Pick<CoreDeps, 'queue'>, request: Servi
 
 /** Posts into a conversation other than the requester's (an approver's DM, the helpdesk thread). */
 export async function notifyConversation(deps: Pick<CoreDeps, 'queue'>, request: ServiceRequest, key: string, conversation: ConversationRef, message: OutboundMessage): Promise<void> {
-  const notification: Notification = { kind: 'post', conversation, message };
+  const notification: Notification = { kind: 'post', conversation, message, requestId: request.id };
   await deps.queue.enqueue({ name: 'chat.notify', requestId: request.id, step: `notify:${key}`, payload: { notification } });
 }
 
 export async function notifyRequester(deps: Pick<CoreDeps, 'queue'>, request: ServiceRequest, key: string, message: OutboundMessage): Promise<void> {
-  const notification: Notification = { kind: 'post', conversation: request.conversation, message };
+  const notification: Notification = { kind: 'post', conversation: request.conversation, message, requestId: request.id };
   await deps.queue.enqueue({ name: 'chat.notify', requestId: request.id, step: `notify:${key}`, payload: { notification } });
 }
 
@@ -58,7 +60,22 @@ export async function deliverNotification(deps: CoreDeps, notification: Notifica
   if (!surface) throw new Error(`no chat surface "${surfaceName}" is configured in this process`);
   switch (notification.kind) {
     case 'post':
-      await surface.post(notification.conversation, notification.message);
+      try {
+        await surface.post(notification.conversation, notification.message);
+      } catch (error) {
+        if (!(isAppError(error) && error.code === 'chat.conversation_gone')) throw error;
+        // F05: the stored conversation is gone (app removed, user left). Retrying cannot help: keep
+        // the result (the request row is already final), audit the failed delivery, tell a human.
+        const requestId = notification.requestId;
+        const request = requestId ? await deps.store.get(requestId) : undefined;
+        if (!request) return;
+        await recordAudit(deps, request, 'chat.delivery_failed', { details: { code: error.code, reason: error.message } });
+        await notifyHelpdesk(deps, request, `undeliverable:${createHash('sha256').update(JSON.stringify(notification.message)).digest('hex').slice(0, 12)}`, {
+          reason: `A reply could not be delivered: the ${notification.conversation.surface} conversation no longer exists (app removed or user left). Contact the requester directly.`,
+          facts: { ...requestFacts(request), Undelivered: notification.message.text.slice(0, 300) },
+          severity: 'warning',
+        });
+      }
       return;
     case 'update':
       await surface.update(notification.posted.conversation, notification.posted.messageId, notification.message);

@@ -40,7 +40,10 @@ export async function processRequest(deps: CoreDeps, requestId: string, options:
       await applyEvent(deps, request, { type: 'refused', reason });
       return;
     }
-    request = { ...request, requester: { ...request.requester, email: identity.email, displayName: identity.displayName } };
+    request = {
+      ...request,
+      requester: { ...request.requester, email: identity.email, displayName: identity.displayName, ...(identity.entraObjectId ? { entraObjectId: identity.entraObjectId } : {}) },
+    };
     let classification = await deps.classifier.classify(request.text);
     log.info({ intent: classification.intent, confidence: classification.confidence, negated: classification.negated }, 'classified');
     const several = await splitIntents(deps.classifier, request.text, deps.policy.confidenceThreshold);
@@ -208,6 +211,12 @@ async function decide(deps: CoreDeps, request: ServiceRequest): Promise<void> {
   const counted = await deps.rateLimiter.hit(`velocity:${resolved.user.id}`, velocity.limit, velocity.windowMs, deps.clock.now());
   const facts = await gatherPolicyFacts(deps, request, resolved.user, { recentActions: counted.count });
   const decision = deps.policy.evaluate(facts);
+  if (decision.outcome === 'allow' && request.resource?.kind === 'group') {
+    // Nothing to change: say so now instead of pushing the requester and asking their manager for nothing.
+    const member = facts.targetGroups.some((g) => g.id === request.resource?.id);
+    if (action === 'group_membership_add' && member) return answer(deps, request, { text: `You're already a member of ${request.resource.name}; nothing needs changing.` }, 'already a member');
+    if (action === 'group_membership_remove' && !member) return answer(deps, request, { text: `You're not in ${request.resource.name}, so there is nothing to remove.` }, 'not a member');
+  }
   if (decision.outcome === 'allow') {
     const requested = parseDurationDays(request.text);
     const defaultDays = decision.action === 'conditional_access_change' ? deps.policy.conditionalAccess.defaultDays : undefined;
@@ -248,6 +257,13 @@ async function actOnDecision(deps: CoreDeps, request: ServiceRequest): Promise<v
     return;
   }
   if (!isExecutableAction(action)) throw new AppError('policy.invalid', `policy allowed ${action}, which has no executor`);
+  if (deps.idp.unsupportedActions?.includes(action)) {
+    // The IdP has no API for it (Entra ID: unlock): say so before any step-up, and hand it to a person.
+    await notifyRequester(deps, request, 'unsupported', replies.unsupported(action));
+    await notifyHelpdesk(deps, request, 'unsupported', { reason: `${deps.idp.name} has no API for "${action}": handle it by hand.`, facts: requestFacts(request), severity: 'info' });
+    await applyEvent(deps, request, { type: 'escalated', reason: `${action} not supported by ${deps.idp.name}` });
+    return;
+  }
   if (decision.verification === 'push') return startStepUp(deps, request);
   await requestApprovals(deps, request);
 }
@@ -311,6 +327,7 @@ async function startStepUp(deps: CoreDeps, request: ServiceRequest): Promise<voi
   request = await applyEvent(deps, request, {
     type: 'verification_started',
     stepUp: {
+      ...(challenge.kind === 'link' && challenge.url ? { kind: 'link' as const, url: challenge.url } : {}),
       transactionId: challenge.transactionId,
       factorId: challenge.factorId,
       factorType: challenge.factorType,
@@ -320,7 +337,8 @@ async function startStepUp(deps: CoreDeps, request: ServiceRequest): Promise<voi
       polls: 0,
     },
   });
-  await notifyRequester(deps, request, 'push', replies.pushSent(action, challenge.numberChallenge, action === 'mfa_reset' ? request.id : undefined));
+  const noDevice = action === 'mfa_reset' ? request.id : undefined;
+  await notifyRequester(deps, request, 'push', challenge.kind === 'link' && challenge.url ? replies.signInSent(action, challenge.url, noDevice) : replies.pushSent(action, challenge.numberChallenge, noDevice));
   await deps.queue.enqueue({ name: 'stepup.poll', requestId: request.id, step: 'poll:1', delayMs: deps.stepUpPoll.intervalMs, payload: { attempt: 1 } });
 }
 

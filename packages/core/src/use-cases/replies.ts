@@ -64,6 +64,28 @@ export const replies = {
     // MFA reset: the old device may be gone; offer the attestation path instead of a push that can't be answered.
     buttons: noDeviceRequestId ? [{ actionId: CHAT_ACTIONS.noDevice, value: noDeviceRequestId, label: "I don't have my old phone" }] : undefined,
   }),
+  /** OIDC re-authentication (Entra ID): a sign-in link instead of a push number. */
+  signInSent: (action: ActionKind, url: string, noDeviceRequestId?: string): OutboundMessage => ({
+    text: `${ACTION_LABELS[action]}: to confirm it's you, sign in again with MFA. The link works once, only for your own account.`,
+    tone: 'info',
+    context: ["Didn't ask for this? Don't sign in, and tell the helpdesk."],
+    buttons: [
+      { actionId: CHAT_ACTIONS.choose, value: '', label: 'Sign in to confirm', style: 'primary', url },
+      ...(noDeviceRequestId ? [{ actionId: CHAT_ACTIONS.noDevice, value: noDeviceRequestId, label: "I don't have my old phone" }] : []),
+    ],
+  }),
+  unsupported: (action: ActionKind): OutboundMessage => ({
+    text:
+      action === 'account_unlock'
+        ? "Microsoft Entra ID has no way for me to unlock an account: a sign-in lockout ends by itself after a short wait (about a minute, longer after repeated attempts). Wait, then try again — or say \"reset my password\" if you don't remember it. I've told the helpdesk in case you still can't get in."
+        : `I can't "${ACTION_LABELS[action].toLowerCase()}" with this identity provider, so I've passed your request to the helpdesk.`,
+    tone: 'info',
+  }),
+  accessPassReady: (request: ServiceRequest, ttlMinutes: number): OutboundMessage => ({
+    text: `Done. I removed your old sign-in methods. Your Temporary Access Pass is ready: use it to sign in and set up your new phone. It opens only for you and only once here, and expires in ${ttlMinutes} minutes.`,
+    tone: 'success',
+    buttons: [{ actionId: CHAT_ACTIONS.revealSecret, value: request.id, label: 'Show my Temporary Access Pass', style: 'primary' }],
+  }),
   pushRateLimited: (): OutboundMessage => ({
     text: "I've already sent you several verification prompts in the last few minutes, so I won't send another one. I've passed your request to the helpdesk.",
     tone: 'warning',
@@ -81,12 +103,14 @@ export const replies = {
     tone: 'warning',
   }),
   verified: (action: ActionKind): OutboundMessage => ({ text: `Thanks, you're verified. Working on it: ${ACTION_LABELS[action].toLowerCase()}…`, tone: 'info' }),
-  resetReady: (request: ServiceRequest, sessionsRevoked: boolean, ttlMinutes: number): OutboundMessage => ({
+  resetReady: (request: ServiceRequest, sessionsRevoked: boolean, ttlMinutes: number, kind: 'reset_link' | 'temporary_password' = 'reset_link'): OutboundMessage => ({
     text:
-      `Done. Your one-time password reset link is ready — it opens only for you and only once, and expires in ${ttlMinutes} minutes.` +
+      (kind === 'temporary_password'
+        ? `Done. Your temporary password is ready — it opens only for you and only once, and expires in ${ttlMinutes} minutes. You will choose a new password when you sign in with it.`
+        : `Done. Your one-time password reset link is ready — it opens only for you and only once, and expires in ${ttlMinutes} minutes.`) +
       (sessionsRevoked ? ' I also signed you out on all devices.' : ''),
     tone: 'success',
-    buttons: [{ actionId: CHAT_ACTIONS.revealSecret, value: request.id, label: 'Show my reset link', style: 'primary' }],
+    buttons: [{ actionId: CHAT_ACTIONS.revealSecret, value: request.id, label: kind === 'temporary_password' ? 'Show my temporary password' : 'Show my reset link', style: 'primary' }],
   }),
   unlocked: (already: boolean): OutboundMessage => ({
     text: already ? "Your account wasn't locked, so there was nothing to unlock. You should be able to sign in." : 'Done. Your account is unlocked — you can sign in again.',

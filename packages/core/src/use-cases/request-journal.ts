@@ -51,7 +51,15 @@ export async function recordAudit(deps: JournalDeps, request: ServiceRequest, ty
     },
     outcome: request.outcome?.summary,
     idpRequestId: request.outcome?.idpRequestId,
-    params: request.params.compromiseSuspected ? { compromiseSuspected: true } : undefined,
+    params: auditParams(request),
+    approvals:
+      request.approvals.length > 0
+        ? request.approvals.map((a) => ({
+            approver: a.decidedBy?.displayName ?? a.approver?.displayName ?? a.role,
+            decision: a.stepUp?.result ? `${a.state} (step-up ${a.stepUp.result})` : a.state,
+            at: a.decidedBy?.at ?? a.requestedAt ?? '',
+          }))
+        : undefined,
     details,
     ...rest,
   });
@@ -70,4 +78,15 @@ function eventDetails(event: RequestEvent): Partial<AuditEventInput> {
     default:
       return {};
   }
+}
+
+/** The action's parameters for the audit event: what was requested, never a secret or the raw text. */
+function auditParams(request: ServiceRequest): Record<string, unknown> | undefined {
+  const params: Record<string, unknown> = {};
+  if (request.params.compromiseSuspected) params.compromiseSuspected = true;
+  if (request.resource) params.resource = { kind: request.resource.kind, id: request.resource.id, name: request.resource.name };
+  if (request.params.durationDays !== undefined) params.durationDays = request.params.durationDays;
+  if (request.accessUntil) params.accessUntil = request.accessUntil;
+  if (request.params.attestation) params.attestation = true;
+  return Object.keys(params).length > 0 ? params : undefined;
 }

@@ -16,6 +16,19 @@ export type Resolution =
  * The self-service target is set here, to that user, and nowhere else.
  */
 export async function resolveRequester(deps: Pick<CoreDeps, 'idp'>, request: ServiceRequest): Promise<Resolution> {
+  const objectId = request.requester.entraObjectId;
+  if (objectId && deps.idp.name === 'entra') {
+    // Teams + Entra ID: the platform verified the Entra object id, which is the IdP user id itself.
+    // No email mapping (and no guessing) is needed or allowed.
+    let user: IdpUser;
+    try {
+      user = await deps.idp.getUser(objectId);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'idp.not_found') return { ok: false, reason: `No Entra user has the object id ${objectId}.`, reply: replies.identityNotFound() };
+      throw error;
+    }
+    return { ok: true, user, request: { ...request, requester: { ...request.requester, idpUserId: user.id, idpLogin: user.login }, targetIdpUserId: user.id } };
+  }
   const email = request.requester.email;
   if (!email) return { ok: false, reason: 'The chat profile has no verified email; identity cannot be mapped.', reply: replies.identityUnverifiable() };
   const matches = await deps.idp.findUsersByEmail(email);

@@ -11,8 +11,10 @@ import { OKTA_ERRORS, errorJson } from './okta-wire-format';
 import type { OktaErrorShape } from './okta-wire-format';
 import { handleControl } from './okta-control-api';
 import { handleTokenRequest } from './okta-token-endpoint';
+import { handleServicePrincipalRoute, resolveMePath, ungrantedScopes } from './okta-service-principal';
+import type { ServicePrincipalOptions } from './okta-service-principal';
 
-export interface OktaFakeOptions {
+export interface OktaFakeOptions extends ServicePrincipalOptions {
   /** API token accepted as `Authorization: SSWS <token>` (or `Bearer <token>`). Default `okta-fake-token`. */
   apiToken?: string;
   /** OAuth service-app client ids accepted at `/oauth2/v1/token` (client_credentials + private_key_jwt). */
@@ -232,16 +234,22 @@ export async function createOktaFake(options: OktaFakeOptions = {}): Promise<Okt
       return { status: send(reply.status, reply.body), operation: 'control' };
     }
     if (url.pathname === '/oauth2/v1/token' && method === 'POST') {
-      const reply = handleTokenRequest(await readBody(req), { base, clientIds: options.oauthClientIds ?? [], issue: (t) => accessTokens.add(t) });
+      const reply = handleTokenRequest(await readBody(req), { base, clientIds: options.oauthClientIds ?? [], issue: (t) => accessTokens.add(t), ungranted: (clientId, scope) => ungrantedScopes(clientId, scope, options) });
       return { status: send(reply.status, reply.body, { 'Cache-Control': 'no-store' }), operation: 'token' };
     }
 
-    const match = matchRoute(method, url.pathname);
-    const operation = match === undefined ? 'unknown' : 'route' in match ? match.route.operation : match.operation;
+    const servicePrincipal = handleServicePrincipalRoute(method, url.pathname, base, options);
+    const pathname = resolveMePath(url.pathname, options, dir);
+    const match = servicePrincipal ? undefined : matchRoute(method, pathname);
+    const operation = servicePrincipal ? servicePrincipal.operation : match === undefined ? 'unknown' : 'route' in match ? match.route.operation : match.operation;
     const limits = rateHeaders(operation, true);
     const headers = limits.headers;
 
     if (!isAuthorized(req.headers.authorization)) return { status: sendError(OKTA_ERRORS.invalidToken, headers), operation };
+    if (servicePrincipal) {
+      const reply = servicePrincipal.reply;
+      return { status: 'error' in reply ? sendError(reply.error, headers) : send(reply.status, reply.body, headers), operation };
+    }
     if (match === undefined) return { status: sendError(OKTA_ERRORS.notFound(url.pathname), headers), operation };
     if ('methodNotAllowed' in match) return { status: sendError(OKTA_ERRORS.methodNotAllowed, headers), operation };
 

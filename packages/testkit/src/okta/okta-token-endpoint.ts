@@ -10,6 +10,8 @@ export interface TokenEndpointContext {
   base: string;
   clientIds: string[];
   issue(accessToken: string): void;
+  /** Scopes the client asked for but was not granted (empty = fine). */
+  ungranted?(clientId: string, scope: string): string[];
 }
 
 const invalidClient = (description: string): { status: number; body: unknown } => ({
@@ -31,6 +33,8 @@ export function handleTokenRequest(rawBody: string, ctx: TokenEndpointContext): 
   if (typeof claims.iss !== 'string' || claims.iss !== claims.sub || !ctx.clientIds.includes(claims.iss)) return invalidClient('The client_id is unknown.');
   if (claims.aud !== `${ctx.base}/oauth2/v1/token`) return invalidClient('The audience of the client_assertion is invalid.');
   if (typeof claims.exp !== 'number' || claims.exp * 1000 < Date.now()) return invalidClient('The client_assertion has expired.');
+  const missing = ctx.ungranted?.(claims.iss, form.get('scope') ?? '') ?? [];
+  if (missing.length > 0) return { status: 400, body: { error: 'invalid_scope', error_description: `The following scopes were not granted to the client: ${missing.join(' ')}` } };
   const accessToken = randomBytes(24).toString('base64url');
   ctx.issue(accessToken);
   return { status: 200, body: { token_type: 'Bearer', expires_in: 3600, access_token: accessToken, scope: form.get('scope') ?? '' } };

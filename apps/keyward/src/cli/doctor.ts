@@ -1,0 +1,160 @@
+import { Redis } from 'ioredis';
+import { loadConfig } from '@keyward/config';
+import type { KeywardConfig } from '@keyward/config';
+import { isAppError } from '@keyward/core';
+import { checkRedis } from '@keyward/jobs';
+import { createSqlSiemOutbox, readAuditCheckpoint } from '@keyward/store';
+import { openAppDatabase } from '../runtime/open-app-database';
+import { redactUrl } from '../runtime/ensure-redis';
+import { checkCredentialAge } from './doctor/credential-age';
+import { doctorExitCode, renderFindings } from './doctor/doctor-finding';
+import type { DoctorFinding } from './doctor/doctor-finding';
+import { evaluateOktaPrivileges, OKTA_ENABLED_ACTIONS } from './doctor/okta-privileges';
+import { probeOktaCredential } from './doctor/okta-probe';
+import { probeSlack, SLACK_REQUIRED_SCOPES } from './doctor/slack-probe';
+
+export interface DoctorIo {
+  env?: NodeJS.ProcessEnv;
+  out?: NodeJS.WritableStream;
+  now?: () => Date;
+}
+
+type Check = (config: KeywardConfig, now: Date) => Promise<DoctorFinding[]>;
+
+/**
+ * `keyward doctor`: one table of findings, exit 1 on any critical one. Each area is a check function
+ * in CHECKS; a failing check becomes a finding, never a crash, so one unreachable service does not
+ * hide the rest. Adding Entra/Teams = adding checks here (Graph token `roles` claim vs the minimal
+ * application permissions; Bot Framework credentials) — see README.
+ */
+export async function runDoctor(_args: string[], io: DoctorIo = {}): Promise<number> {
+  const out = io.out ?? process.stdout;
+  const now = (io.now ?? (() => new Date()))();
+  let config: KeywardConfig;
+  try {
+    config = loadConfig(io.env ?? process.env);
+  } catch (error) {
+    const findings: DoctorFinding[] = [{ area: 'Configuration', check: 'environment', level: 'critical', detail: isAppError(error) ? error.message.replace(/\n\s*/g, ' ') : String(error) }];
+    out.write(renderFindings(findings));
+    return doctorExitCode(findings);
+  }
+  const findings: DoctorFinding[] = [];
+  for (const check of CHECKS) {
+    try {
+      findings.push(...(await check(config, now)));
+    } catch (error) {
+      findings.push({ area: 'Doctor', check: check.name, level: 'critical', detail: `check crashed: ${error instanceof Error ? error.message : String(error)}` });
+    }
+  }
+  out.write(renderFindings(findings));
+  return doctorExitCode(findings);
+}
+
+const CHECKS: Check[] = [checkConfiguration, checkDatabase, checkRedisServer, checkSlack, checkOkta, checkCredentials, checkTeamsAndEntra];
+
+async function checkConfiguration(config: KeywardConfig): Promise<DoctorFinding[]> {
+  const area = 'Configuration';
+  const findings: DoctorFinding[] = [
+    { area, check: 'environment', level: 'ok', detail: config.embedded ? 'embedded default (console + sandbox directory)' : `chat: ${config.slack ? `Slack (${config.slack.mode})` : 'console'}; IdP: ${config.idp.kind}` },
+  ];
+  for (const warning of config.warnings) findings.push({ area, check: 'warning', level: 'warning', detail: warning });
+  const siem = config.operations.siemDestinations;
+  findings.push(siem.length > 0 ? { area, check: 'SIEM destinations', level: 'ok', detail: siem.join(', ') } : { area, check: 'SIEM destinations', level: config.embedded ? 'info' : 'warning', detail: 'none configured (SIEM_*): the audit log stays local only' });
+  if (config.slack && !config.operations.securityChannel && !config.slack.escalationChannel) findings.push({ area, check: 'security alerts', level: 'warning', detail: 'no SLACK_SECURITY_CHANNEL or SLACK_ESCALATION_CHANNEL: security alerts only reach the log' });
+  return findings;
+}
+
+async function checkDatabase(config: KeywardConfig): Promise<DoctorFinding[]> {
+  const area = 'Database';
+  let database;
+  try {
+    database = await openAppDatabase(config);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    // The embedded PGlite folder is locked while `npm start` runs: that is not a fault.
+    return [{ area, check: 'connect + migrations', level: /in use by another Keyward process/.test(detail) ? 'info' : 'critical', detail }];
+  }
+  try {
+    const findings: DoctorFinding[] = [{ area, check: 'connect + migrations', level: 'ok', detail: `${database.engine}${config.database.url ? ` ${redactUrl(config.database.url)}` : ` in ${config.database.dataDir}`}, schema ${database.schema}, migrations applied` }];
+    const checkpoint = await readAuditCheckpoint(database.db);
+    if (checkpoint.seq > 0) findings.push({ area, check: 'audit retention', level: 'info', detail: `${checkpoint.removed} events removed; chain verifies from seq ${checkpoint.seq}` });
+    if (!config.database.url && !config.embedded) findings.push({ area, check: 'engine', level: 'warning', detail: 'PGlite outside the embedded default: one process only; use DATABASE_URL=postgres://… in production' });
+    const outbox = createSqlSiemOutbox(database.db);
+    const backlog = await outbox.backlog();
+    for (const state of await outbox.states()) {
+      if (!config.operations.siemDestinations.includes(state.destination)) continue;
+      findings.push(state.attempts > 0
+        ? { area: 'SIEM', check: `${state.destination} delivery`, level: 'critical', detail: `failing since ${state.failingSince?.toISOString() ?? '?'} (${state.attempts} attempts, ${backlog[state.destination] ?? 0} events waiting): ${state.lastError ?? ''}` }
+        : { area: 'SIEM', check: `${state.destination} delivery`, level: 'ok', detail: `${backlog[state.destination] ?? 0} events waiting` });
+    }
+    return findings;
+  } finally {
+    await database.close();
+  }
+}
+
+async function checkRedisServer(config: KeywardConfig): Promise<DoctorFinding[]> {
+  const area = 'Redis';
+  const url = config.redisUrl ?? 'redis://127.0.0.1:6379';
+  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    const info = await redis.info('server');
+    const version = /redis_version:(\S+)/.exec(info)?.[1] ?? '?';
+    const findings: DoctorFinding[] = [{ area, check: 'connect', level: 'ok', detail: `${redactUrl(url)} (Redis ${version})` }];
+    for (const f of await checkRedis(redis)) {
+      findings.push({ area, check: /maxmemory/.test(f.message) ? 'maxmemory-policy' : 'persistence', level: f.level === 'critical' ? 'critical' : f.level === 'warning' ? (config.embedded ? 'info' : 'warning') : 'ok', detail: f.message });
+    }
+    return findings;
+  } catch (error) {
+    const detail = `${redactUrl(url)}: ${error instanceof Error ? error.message : String(error)}`;
+    if (!config.redisUrl && config.embedded) return [{ area, check: 'connect', level: 'info', detail: `${detail}; npm start will run a private redis-server from PATH` }];
+    return [{ area, check: 'connect', level: 'critical', detail }];
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function checkSlack(config: KeywardConfig): Promise<DoctorFinding[]> {
+  if (!config.slack) return [{ area: 'Slack', check: 'configured', level: 'info', detail: 'not configured (SLACK_BOT_TOKEN unset)' }];
+  try {
+    const probe = await probeSlack(config.slack.botToken, config.slack.apiUrl);
+    const findings: DoctorFinding[] = [{ area: 'Slack', check: 'auth.test', level: 'ok', detail: `bot ${probe.user ?? '?'} in ${probe.team ?? '?'}` }];
+    if (probe.scopes) {
+      const missing = SLACK_REQUIRED_SCOPES.filter((s) => !probe.scopes?.includes(s));
+      findings.push(missing.length ? { area: 'Slack', check: 'scopes', level: 'critical', detail: `missing ${missing.join(', ')}` } : { area: 'Slack', check: 'scopes', level: 'ok', detail: SLACK_REQUIRED_SCOPES.join(', ') });
+      const extra = probe.scopes.filter((s) => !SLACK_REQUIRED_SCOPES.includes(s));
+      if (extra.length) findings.push({ area: 'Slack', check: 'scopes: extra', level: 'warning', detail: `not needed: ${extra.join(', ')} — remove them from the app (least privilege)` });
+    }
+    return findings;
+  } catch (error) {
+    return [{ area: 'Slack', check: 'auth.test', level: 'critical', detail: error instanceof Error ? error.message : String(error) }];
+  }
+}
+
+async function checkOkta(config: KeywardConfig): Promise<DoctorFinding[]> {
+  if (config.idp.kind === 'sandbox') return [{ area: 'Okta', check: 'configured', level: 'info', detail: 'sandbox directory (no OKTA_ORG_URL): nothing to check' }];
+  // Entra ID (#4): the Graph permission checks are not in the doctor yet; README lists what each action needs.
+  if (config.idp.kind === 'entra') return [{ area: 'Okta', check: 'configured', level: 'info', detail: 'IDP=entra: no Okta to check (Graph permission checks: see README "Entra ID")' }];
+  try {
+    const probe = await probeOktaCredential(config.idp);
+    const findings = evaluateOktaPrivileges({ ...probe, enabledActions: OKTA_ENABLED_ACTIONS });
+    findings.unshift({ area: 'Okta', check: 'connect', level: 'ok', detail: `${config.idp.orgUrl} answered (X-Okta-Request-Id ${probe.requestIds.join(', ') || 'none'})` });
+    return findings;
+  } catch (error) {
+    return [{ area: 'Okta', check: 'connect', level: 'critical', detail: `${config.idp.orgUrl}: ${error instanceof Error ? error.message : String(error)}` }];
+  }
+}
+
+async function checkCredentials(config: KeywardConfig, now: Date): Promise<DoctorFinding[]> {
+  const { credentials } = config.operations;
+  const findings: DoctorFinding[] = [];
+  if (config.idp.kind === 'okta') findings.push(checkCredentialAge(config.idp.auth.mode === 'token' ? 'Okta API token' : 'Okta service app key', 'OKTA_CREDENTIAL_ROTATED_AT', credentials.oktaRotatedAt, now, credentials.rotationDays));
+  if (config.slack) findings.push(checkCredentialAge('Slack bot token', 'SLACK_CREDENTIAL_ROTATED_AT', credentials.slackRotatedAt, now, credentials.rotationDays));
+  return findings;
+}
+
+async function checkTeamsAndEntra(): Promise<DoctorFinding[]> {
+  return [{ area: 'Entra/Teams', check: 'configured', level: 'info', detail: 'not supported in this version: Graph `roles` claim and Bot Framework checks come with the Entra/Teams adapters' }];
+}

@@ -1,0 +1,274 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { openDatabase } from '@keyward/store';
+import { buildBlockActionsPayload, buildDirectMessageEvent, createOktaFake, createSlackFake, defaultSlackUsers, deliverSlackRequest, signSlackEvent, signSlackInteraction } from '@keyward/testkit';
+import type { LoggedRequest, OktaFake, OktaSeed, RecordedSlackCall, SlackDeliveryResult, SlackFake, SlackSigningOptions } from '@keyward/testkit';
+import { ESCALATION_CHANNEL, TEST_DATABASE_URL, TEST_REDIS_URL, employee, pushNumberShown, waitUntil } from '../../support/product-harness';
+import type { EmployeeSpec } from '../../support/product-harness';
+
+/*
+ * Several Keyward processes (`keyward start --role gateway|worker`) on one Redis and one PostgreSQL
+ * schema, against the Okta and Slack fakes: the scale-out and crash tests of issue #7. Like the
+ * product harness, everything is learnt from the wire; unlike it, processes can be added, SIGKILLed
+ * and restarted one by one, and Redis can be a private, persistent instance the test restarts.
+ */
+
+const REPO_ROOT = path.resolve(__dirname, '../../../../..');
+const BIN = path.join(REPO_ROOT, 'apps/keyward/bin/keyward.js');
+
+export type ProcessRole = 'gateway' | 'worker' | 'all';
+
+export interface KeywardProcess {
+  readonly role: ProcessRole;
+  readonly name: string;
+  /** Gateways only. */
+  readonly url?: string;
+  readonly pid: number;
+  output(): string;
+  exited(): boolean;
+  /** SIGTERM (graceful) or SIGKILL (crash); resolves at exit with the code and the time it took. */
+  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
+}
+
+export interface ClusterOptions {
+  employees: EmployeeSpec[];
+  /** A directory to start from (the demo org with its approvers), employees added on top. */
+  oktaSeed?: OktaSeed;
+  /** Default: the shared test Redis on 6379 (with a private queue prefix). */
+  redisUrl?: string;
+  pollIntervalMs?: number;
+  /** WORKER_LOCK_DURATION_MS: how soon a killed worker's jobs are taken over. */
+  lockDurationMs?: number;
+  /** Extra environment for every process. */
+  env?: Record<string, string>;
+}
+
+export interface Cluster {
+  readonly okta: OktaFake;
+  readonly slack: SlackFake;
+  readonly processes: readonly KeywardProcess[];
+  start(role: ProcessRole, name?: string): Promise<KeywardProcess>;
+  gateways(): KeywardProcess[];
+  /** A signed DM event (same envelope may be re-delivered to other gateways, as Slack retries do). */
+  dmEnvelope(user: string, text: string): { envelope: ReturnType<typeof buildDirectMessageEvent>; ts: string; channel: string };
+  deliver(gateway: KeywardProcess, envelope: object, signing?: Partial<SlackSigningOptions>): Promise<SlackDeliveryResult>;
+  click(gateway: KeywardProcess, options: { user: string; actionId: string; value: string; messageTs: string; threadTs?: string }): Promise<number>;
+  threadReplies(channel: string, ts: string): RecordedSlackCall[];
+  /** Okta writes on this person's account the fake APPLIED (2xx); pushes excluded. */
+  appliedWrites(slackId: string): LoggedRequest[];
+  /** Every Okta write on this person's account that reached the fake, answered or not. */
+  writesReceived(slackId: string): LoggedRequest[];
+  oktaId(slackId: string): string;
+  login(slackId: string): string;
+  /** Every persisted request: id, state, who asked (read through the store's own schema). */
+  requests(): Promise<{ id: string; state: string; requester: string }[]>;
+  /** Audit event types of one request, oldest first. */
+  auditTypes(requestId: string): Promise<string[]>;
+  dispose(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+let tsCounter = 0;
+function nextTs(): string {
+  tsCounter += 1;
+  return `${Math.floor(Date.now() / 1000)}.${String((process.pid % 100) * 10_000 + (tsCounter % 10_000)).padStart(6, '0')}`;
+}
+
+export async function startCluster(options: ClusterOptions): Promise<Cluster> {
+  const built = options.employees.map((spec) => ({ spec, ...employee(spec) }));
+  const oktaToken = `00okta-${randomBytes(16).toString('hex')}`;
+  const botToken = `xoxb-rel-${randomBytes(12).toString('hex')}`;
+  const signingSecret = `rel-signing-${randomBytes(12).toString('hex')}`;
+  const base = options.oktaSeed ?? {};
+  const okta = await createOktaFake({
+    apiToken: oktaToken,
+    seed: { groups: base.groups ?? [], apps: base.apps ?? [], users: [...(base.users ?? []), ...built.flatMap((b) => (b.okta === undefined ? [] : [b.okta]))] },
+  });
+  const ownIds = new Set(built.map((b) => b.slack.id));
+  const slack = await createSlackFake({ botToken, users: [...defaultSlackUsers().filter((u) => !ownIds.has(u.id)), ...built.map((b) => b.slack)] });
+  const runId = randomBytes(5).toString('hex');
+  const schema = `kw_rel_${runId}`;
+  const queuePrefix = `{kwrel-${runId}}`;
+  const redisUrl = options.redisUrl ?? TEST_REDIS_URL;
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'keyward-rel-'));
+  const baseEnv: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: dataDir,
+    SLACK_BOT_TOKEN: botToken,
+    SLACK_SIGNING_SECRET: signingSecret,
+    SLACK_API_URL: slack.apiUrl,
+    SLACK_ESCALATION_CHANNEL: ESCALATION_CHANNEL,
+    IDP: 'okta',
+    OKTA_ORG_URL: okta.url,
+    OKTA_API_TOKEN: oktaToken,
+    REDIS_URL: redisUrl,
+    QUEUE_PREFIX: queuePrefix,
+    DATABASE_URL: TEST_DATABASE_URL,
+    DATABASE_SCHEMA: schema,
+    DATA_DIR: dataDir,
+    // Every process shares the vault key, as a real multi-host deployment must.
+    SECRET_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    HOST: '127.0.0.1',
+    STEPUP_POLL_INTERVAL_MS: String(options.pollIntervalMs ?? 200),
+    WORKER_LOCK_DURATION_MS: String(options.lockDurationMs ?? 60_000),
+    LOG_LEVEL: 'warn',
+    ...(options.env ?? {}),
+  };
+  const processes: KeywardProcess[] = [];
+  let counter = 0;
+
+  const start = async (role: ProcessRole, name = `${role}-${(counter += 1)}`): Promise<KeywardProcess> => {
+    const port = role === 'worker' ? 0 : await freePort();
+    const env = { ...baseEnv, PORT: String(port) };
+    const chunks: string[] = [];
+    const child: ChildProcess = spawn(process.execPath, [BIN, 'start', '--role', role], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout?.on('data', (c: Buffer) => chunks.push(c.toString('utf8')));
+    child.stderr?.on('data', (c: Buffer) => chunks.push(c.toString('utf8')));
+    let exit: { code: number | null; signal: NodeJS.Signals | null; at: number } | undefined;
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
+      child.once('exit', (code, signal) => {
+        exit = { code, signal, at: Date.now() };
+        resolve(exit);
+      }),
+    );
+    const output = (): string => chunks.join('');
+    const url = role === 'worker' ? undefined : `http://127.0.0.1:${port}`;
+    // Ready: a gateway answers /healthz; a worker prints its banner once every BullMQ worker runs.
+    const deadline = Date.now() + 45_000;
+    for (;;) {
+      if (exit !== undefined) throw new Error(`${name} exited during start-up (${exit.code ?? exit.signal}):\n${output()}`);
+      if (url === undefined ? output().includes('Keyward is running') : (await fetch(`${url}/healthz`).then((r) => r.status, () => 0)) === 200) break;
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error(`${name} did not start within 45 s:\n${output()}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const proc: KeywardProcess = {
+      role,
+      name,
+      url,
+      pid: child.pid ?? -1,
+      output,
+      exited: () => exit !== undefined,
+      async stop(signal = 'SIGTERM') {
+        if (exit !== undefined) return { code: exit.code, signal: exit.signal, ms: 0 };
+        const sentAt = Date.now();
+        child.kill(signal);
+        const info = await exited;
+        return { code: info.code, signal: info.signal, ms: info.at - sentAt };
+      },
+    };
+    processes.push(proc);
+    return proc;
+  };
+
+  const byId = new Map(built.map((b) => [b.spec.slackId, b]));
+  const loginOf = (slackId: string): string => {
+    const spec = byId.get(slackId);
+    const login = spec?.spec.oktaLogin ?? spec?.okta?.login;
+    if (!login) throw new Error(`${slackId} is not in the directory`);
+    return login;
+  };
+  const oktaId = (slackId: string): string => {
+    const id = okta.user(loginOf(slackId))?.id;
+    if (!id) throw new Error(`no Okta id for ${slackId}`);
+    return id;
+  };
+  const isWriteOn = (slackId: string) => {
+    const id = oktaId(slackId);
+    return (r: LoggedRequest): boolean => r.operation !== 'verifyFactor' && r.path.includes(id);
+  };
+
+  return {
+    okta,
+    slack,
+    processes,
+    start,
+    gateways: () => processes.filter((p) => p.url !== undefined && !p.exited()),
+    dmEnvelope(user, text) {
+      const ts = nextTs();
+      return { envelope: buildDirectMessageEvent({ user, text, ts }), ts, channel: `D${user.slice(1)}` };
+    },
+    deliver: (gateway, envelope, signing = {}) => deliverSlackRequest(`${gateway.url as string}/slack/events`, signSlackEvent(envelope, { signingSecret, ...signing })),
+    async click(gateway, { user, actionId, value, messageTs, threadTs }) {
+      const payload = buildBlockActionsPayload({ triggerId: slack.issueTriggerId(), actionId, value, user, messageTs, ...(threadTs === undefined ? {} : { threadTs }) });
+      return (await deliverSlackRequest(`${gateway.url as string}/slack/events`, signSlackInteraction(payload, { signingSecret }))).status;
+    },
+    threadReplies: (channel, ts) => slack.callsTo('chat.postMessage').filter((c) => c.response['ok'] === true && c.body['channel'] === channel && c.body['thread_ts'] === ts),
+    appliedWrites: (slackId) => okta.writes().filter(isWriteOn(slackId)).filter((r) => r.status >= 200 && r.status < 300),
+    writesReceived: (slackId) => okta.writes().filter(isWriteOn(slackId)),
+    oktaId,
+    login: loginOf,
+    async requests() {
+      const database = await openDatabase({ url: TEST_DATABASE_URL, schema, poolSize: 1, migrate: false });
+      try {
+        const rows = await database.db.selectFrom('requests').select(['id', 'state', 'requester_chat_user_id']).execute();
+        return rows.map((r) => ({ id: r.id, state: r.state, requester: r.requester_chat_user_id }));
+      } finally {
+        await database.close();
+      }
+    },
+    async auditTypes(requestId) {
+      const database = await openDatabase({ url: TEST_DATABASE_URL, schema, poolSize: 1, migrate: false });
+      try {
+        const rows = await database.db.selectFrom('audit_events').select(['type']).where('request_id', '=', requestId).orderBy('seq').execute();
+        return rows.map((r) => r.type);
+      } finally {
+        await database.close();
+      }
+    },
+    async dispose() {
+      await Promise.allSettled(processes.map((p) => p.stop('SIGKILL')));
+      await Promise.allSettled([okta.close(), slack.close()]);
+      const database = await openDatabase({ url: TEST_DATABASE_URL, schema, poolSize: 1 });
+      try {
+        await database.db.schema.dropSchema(schema).ifExists().cascade().execute();
+      } finally {
+        await database.close();
+      }
+      const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, retryStrategy: () => null });
+      redis.on('error', () => undefined);
+      try {
+        let cursor = '0';
+        do {
+          const [next, keys] = await redis.scan(cursor, 'MATCH', `${queuePrefix}:*`, 'COUNT', 500);
+          cursor = next;
+          if (keys.length > 0) await redis.del(...keys);
+        } while (cursor !== '0');
+      } catch {
+        // A private Redis may already be gone; nothing of ours is left in it then.
+      } finally {
+        redis.disconnect();
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export { waitUntil };
+
+/** The number the product showed in the thread; approving with it is what a person does. */
+export async function approveShownPush(cluster: Cluster, slackId: string, channel: string, ts: string, timeoutMs = 20_000): Promise<void> {
+  const login = cluster.login(slackId);
+  const shown = await waitUntil(() => cluster.threadReplies(channel, ts).map(pushNumberShown).find((n) => n !== undefined), `the push prompt for ${slackId}`, timeoutMs);
+  const push = await waitUntil(() => cluster.okta.pendingPushes(login)[0], `a pending push for ${slackId}`, timeoutMs);
+  cluster.okta.approvePush(push.transactionId, shown);
+}

@@ -1,0 +1,2 @@
+export { createMemorySiemOutbox } from './memory-siem-outbox';
+export { buildAuditChain, sampleAuditEvent } from '../audit-test-events';
