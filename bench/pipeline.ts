@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import type { Server as HttpServer } from 'node:http';
 import { App } from '@slack/bolt';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -69,7 +70,7 @@ async function ackLatency(cluster: Cluster, gateway: KeywardProcess, users: stri
   const secret = `bare-${randomBytes(8).toString('hex')}`;
   const bare = new App({ signingSecret: secret, token: 'xoxb-bare', tokenVerificationEnabled: false });
   bare.event('message', async () => undefined);
-  const server = (await bare.start(0)) as unknown as import('node:http').Server;
+  const server = (await bare.start(0)) as unknown as HttpServer;
   const barePort = (server.address() as AddressInfo).port;
   const event = (i: number) => buildDirectMessageEvent({ user: users[i % users.length] as string, text: 'help', ts: `${Math.floor(Date.now() / 1000)}.${String(100000 + i)}` });
   const bareMs = await fixedRate(ACK_N, ACK_RATE, async (i) => (await deliverSlackRequest(`http://127.0.0.1:${barePort}/slack/events`, signSlackEvent(event(i), { signingSecret: secret }))).status);
