@@ -3,13 +3,12 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { App } from '@slack/bolt';
 import { Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
 import type { JobName } from '@keyward/core';
 import { createOktaIdentityProvider } from '@keyward/idp-okta';
 import { JOB_NAMES, createBullActionQueue, createJobWorkers } from '@keyward/jobs';
 import type { JobHandler } from '@keyward/jobs';
 import { buildDirectMessageEvent, createOktaFake, deliverSlackRequest, signSlackEvent } from '@keyward/testkit';
-import { callText, pushNumberShown } from '../apps/keyward/test/support/product-harness';
+import { callText } from '../apps/keyward/test/support/product-harness';
 import { startCluster, waitUntil } from '../apps/keyward/test/reliability/support/cluster';
 import type { Cluster, KeywardProcess } from '../apps/keyward/test/reliability/support/cluster';
 
@@ -67,7 +66,8 @@ async function fixedRate(n: number, rate: number, send: (i: number) => Promise<n
 async function ackLatency(cluster: Cluster, gateway: KeywardProcess, users: string[]): Promise<void> {
   // Bare Bolt: same signing, same body shape, a listener that does nothing but ack.
   const secret = `bare-${randomBytes(8).toString('hex')}`;
-  const bare = new App({ signingSecret: secret, token: 'xoxb-bare', tokenVerificationEnabled: false });
+  // Its Web API points at the local Slack fake: nothing leaves loopback even if Bolt calls out.
+  const bare = new App({ signingSecret: secret, token: 'xoxb-bare', tokenVerificationEnabled: false, ignoreSelf: false, botId: 'B0BARE', botUserId: 'U0BARE', clientOptions: { slackApiUrl: cluster.slack.apiUrl } });
   bare.event('message', async () => undefined);
   const server = (await bare.start(0)) as unknown as import('node:http').Server;
   const barePort = (server.address() as AddressInfo).port;
@@ -198,8 +198,6 @@ async function main(): Promise<void> {
     await cluster.dispose();
   }
   await drain();
-  void pushNumberShown;
-  void Redis;
 }
 
 main().catch((error: unknown) => {
