@@ -39,6 +39,12 @@ export function createGatewayServer(options: GatewayHttpOptions): Server {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+    // Probes and metrics are read-only: anything but GET/HEAD is refused rather than answered.
+    if ((pathname === '/healthz' || pathname === '/readyz' || pathname === '/metrics') && req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('allow', 'GET, HEAD');
+      sendJson(res, 405, { error: 'use GET' });
+      return;
+    }
     // Liveness: the process answers. No dependency checks here — restarting a pod because Redis is
     // away only adds a restart to the outage; that is what readiness is for.
     if (pathname === '/healthz') {

@@ -5,7 +5,7 @@ import type { Approval, ServiceRequest } from '../domain/request';
 import type { CoreDeps } from './core-deps';
 import { notifyConversation, notifyHelpdesk, notifyRequester, notifyUpdate, requestFacts } from './notify';
 import { approvalCard, openApproval, scheduleApproval } from './request-approvals';
-import { applyEvent, recordAudit } from './request-journal';
+import { applyEvent, applyWithRetry, recordAudit } from './request-journal';
 
 export interface ApprovalClick {
   approvalId: string;
@@ -76,22 +76,27 @@ export async function processApprovalClick(deps: CoreDeps, requestId: string, cl
 
 async function startApproverStepUp(deps: CoreDeps, request: ServiceRequest, approval: Approval, decidedBy: NonNullable<Approval['decidedBy']>, approverIdpUserId: string | undefined): Promise<void> {
   if (!approverIdpUserId) throw new AppError('internal', 'approver step-up without an IdP user');
+  // Claim the approval first (compare-and-swap): of several concurrent clicks exactly one gets here,
+  // so a double click sends one push, not several that nobody tracks (and that burn the push budget).
+  request = await applyEvent(deps, request, { type: 'approval_updated', approval: { ...approval, state: 'verifying', decidedBy, stepUp: undefined } }, { details: { approvalId: approval.id, stepUp: 'claimed' } });
+  const release = async (key: string, text: string): Promise<void> => {
+    await applyWithRetry(deps, request.id, (fresh) => {
+      const current = fresh.approvals.find((a) => a.id === approval.id);
+      return current?.state === 'verifying' && !current.stepUp ? { type: 'approval_updated', approval: { ...current, state: 'pending', decidedBy: undefined } } : undefined;
+    });
+    if (replyTo) await notifyConversation(deps, request, `${key}:${approval.id}`, replyTo, { text, tone: 'warning' });
+  };
   const limit = deps.policy.pushRateLimit;
   const hit = await deps.rateLimiter.hit(`push:${approverIdpUserId}`, limit.limit, limit.windowMs, deps.clock.now());
   // The number to tap is for the approver alone: their own DM, never the shared helpdesk channel.
   const replyTo = approval.approver ? approval.card?.conversation : await directTo(deps, request, decidedBy.chatUserId);
-  if (!hit.allowed) {
-    if (replyTo) await notifyConversation(deps, request, `approver-push-limit:${approval.id}`, replyTo, { text: 'Too many verification prompts were sent to you recently; try again in a few minutes.', tone: 'warning' });
-    return;
-  }
+  if (!hit.allowed) return release('approver-push-limit', 'Too many verification prompts were sent to you recently; try again in a few minutes.');
   let challenge;
   try {
     challenge = await deps.stepUp.start(approverIdpUserId, { requestId: request.id, actionLabel: 'Confirm your approval' });
   } catch (error) {
-    if (isAppError(error) && error.code === 'stepup.no_factor') {
-      if (replyTo) await notifyConversation(deps, request, `approver-no-factor:${approval.id}`, replyTo, { text: 'This approval needs an Okta Verify push, and you have none enrolled.', tone: 'warning' });
-      return;
-    }
+    if (isAppError(error) && error.code === 'stepup.no_factor') return release('approver-no-factor', 'This approval needs an Okta Verify push, and you have none enrolled.');
+    await release('approver-push-error', 'I could not send the verification prompt; please click Approve again in a moment.');
     throw error;
   }
   const now = deps.clock.now();
@@ -102,6 +107,8 @@ async function startApproverStepUp(deps: CoreDeps, request: ServiceRequest, appr
     stepUp: { ...(challenge.kind === 'link' && challenge.url ? { kind: 'link' as const, url: challenge.url } : {}), transactionId: challenge.transactionId, factorId: challenge.factorId, factorType: challenge.factorType, numberChallenge: challenge.numberChallenge, startedAt: now.toISOString(), expiresAt: challenge.expiresAt.toISOString(), polls: 0 },
   };
   request = await applyEvent(deps, request, { type: 'approval_updated', approval: verifying }, { details: { approvalId: approval.id, stepUp: 'started' } });
+  // (A crash between the claim and here leaves the approval "verifying" without a push: its expiry
+  // job still ends it, and the requester is told.)
   if (replyTo) {
     await notifyConversation(deps, request, `approver-push:${approval.id}:${challenge.transactionId}`, replyTo, challenge.kind === 'link' && challenge.url ? {
       text: 'Confirm your approval: sign in again with MFA.',

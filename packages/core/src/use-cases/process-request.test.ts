@@ -115,6 +115,7 @@ describe('processRequest: self-service acts only on the requester', () => {
   it.each([
     ["reset Bob's password", { intent: 'password_reset' as const, slots: { target: 'Bob' } }],
     ['please unlock bob@example.com', { intent: 'account_unlock' as const }],
+    ['reset password for bob\u200b@example.com', { intent: 'password_reset' as const }],
   ])('refuses "%s" and escalates before any push or write', async (text, classification) => {
     const deps = createScenario();
     deps.classifier.set(text, classification);
