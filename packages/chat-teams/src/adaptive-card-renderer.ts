@@ -172,7 +172,11 @@ export function renderNoticeCard(sentence: string): AdaptiveCard {
 export function renderSecretCard(secret: RevealedSecret): AdaptiveCard {
   const body: CardElement[] = [
     textBlock(secret.title, { size: 'Large', weight: 'Bolder' }),
-    textBlock(secret.secret, { fontType: 'Monospace', size: 'Medium' }),
+    // The secret must read byte for byte: a TextBlock renders Markdown, so cardText() backslash-escapes
+    // punctuation, and Teams documents no backslash escapes — a password with `#` or `-` could be
+    // shown (and typed) with a stray `\`. A TextRun does not support Markdown at all (Adaptive Cards
+    // schema, TextRun.text), so the raw value is shown exactly as Graph / Okta issued it.
+    { type: 'RichTextBlock', inlines: [{ type: 'TextRun', text: secret.secret, fontType: 'Monospace', size: 'Medium' }] },
     textBlock(secret.note, { isSubtle: true, size: 'Small' }),
   ];
   const actions: CardElement[] = [];

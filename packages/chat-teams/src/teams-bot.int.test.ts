@@ -176,7 +176,9 @@ describe('Teams bot on CloudAdapter (emulator mode) against the connector fake',
     click['replyToId'] = postedId;
     const response = await h.deliver(click);
     expect(h.rec.reveals).toHaveLength(1);
-    expect(JSON.stringify(response.body)).toContain(TEMP_PASSWORD.replace(/[-!]/g, (c) => `\\\\${c}`));
+    // Verbatim (a TextRun, no Markdown escapes): the user types exactly what the card shows.
+    const runs = ((response.body as { value: { body: { type: string; inlines?: { type: string; text: string }[] }[] } }).value.body).flatMap((e) => e.inlines ?? []);
+    expect(runs).toEqual([expect.objectContaining({ type: 'TextRun', text: TEMP_PASSWORD })]);
     // Wait for the scheduled replacement, then check no connector call ever carried the secret.
     const deadline = Date.now() + 3000;
     while (!h.connector.calls.some((c) => c.method === 'PUT') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
