@@ -168,6 +168,13 @@ describe('group membership: push, then the manager approves', () => {
     expect(deps.audit.forRequest(id).map((e) => e.type)).toContain('request.access_revoked');
   });
 
+  it('finds a catalogue name written in the message even when the classifier gave no slot', async () => {
+    const deps = scenario();
+    deps.classifier.set('please put me in design-team', { intent: 'group_membership_add' });
+    const id = await ask(deps, P.alice.chat, 'please put me in design-team');
+    expect(await req(deps, id)).toMatchObject({ state: 'verifying', resource: { id: '00g_design' } });
+  });
+
   it('offers "did you mean" buttons for a near miss and never guesses an unknown name', async () => {
     const deps = scenario();
     const typo = await ask(deps, P.alice.chat, TEXTS.groupTypo);
@@ -360,6 +367,10 @@ describe('high band: a helpdesk admin approves in the channel after a step-up', 
     expect(done.approvals[0]).toMatchObject({ state: 'approved', decidedBy: { idpUserId: P.hank.idp }, stepUp: { result: 'approved' } });
     expect(deps.idp.writes()).toEqual([expect.objectContaining({ op: 'addGroupMember', groupId: '00g_ca' })]);
     expect(done.params.durationDays).toBe(7);
+    // The admin card in the helpdesk channel ends in its final state too (no buttons left).
+    const finalCard = deps.chat.escalationUpdates().at(-1);
+    expect(finalCard?.escalation.status).toMatch(/Approved by .*Done/);
+    expect(finalCard?.escalation.buttons ?? []).toEqual([]);
   });
 
   it('sends one push for a double click on Approve (the approval is claimed first)', async () => {

@@ -156,7 +156,7 @@ export async function pollApproverStepUp(deps: CoreDeps, requestId: string, appr
 /** One approval decided "approve": open the next (sequential) or, when all approved, queue the action. */
 export async function recordApproval(deps: CoreDeps, request: ServiceRequest, approved: Approval): Promise<void> {
   request = await applyEvent(deps, request, { type: 'approval_updated', approval: approved }, { details: { approvalId: approved.id, by: approved.decidedBy?.chatUserId, decision: 'approved' } });
-  if (approved.card) await notifyUpdate(deps, request, `card:${approved.id}`, approved.card, approvalCard(request, approved, `Approved by ${approved.decidedBy?.displayName ?? 'the approver'}.`));
+  await updateApprovalCard(deps, request, approved, `card:${approved.id}`, `Approved by ${approved.decidedBy?.displayName ?? 'the approver'}.`);
   const next = request.approvals.find((a) => a.state === 'waiting');
   if (next) {
     const opened = openApproval(next, deps.clock.now(), deps.policy.approvals.expiryMs);
@@ -185,8 +185,30 @@ export async function cancelOpenApprovals(deps: CoreDeps, request: ServiceReques
 /** Every copy of every card ends in its final state (approvers' DMs and the helpdesk channel). */
 export async function finalizeCards(deps: CoreDeps, request: ServiceRequest, final: string): Promise<void> {
   for (const approval of request.approvals) {
-    if (approval.card) await notifyUpdate(deps, request, `final:${approval.id}:${request.state}`, approval.card, approvalCard(request, approval, final));
+    await updateApprovalCard(deps, request, approval, `final:${approval.id}:${request.state}`, final);
   }
+}
+
+/**
+ * Puts one approval card in a new state. A DM card is a normal message (update); an admin card lives
+ * in the helpdesk channel as an escalation card, which surfaces update through updateEscalation.
+ */
+async function updateApprovalCard(deps: CoreDeps, request: ServiceRequest, approval: Approval, key: string, final: string): Promise<void> {
+  if (!approval.card) return;
+  const card = approvalCard(request, approval, final);
+  if (approval.approver) return notifyUpdate(deps, request, key, approval.card, card);
+  await deps.queue.enqueue({
+    name: 'chat.notify',
+    requestId: request.id,
+    step: `update:${key}`,
+    payload: {
+      notification: {
+        kind: 'update_escalation',
+        posted: approval.card,
+        escalation: { requestId: request.id, reason: card.text.split('\n')[0] ?? '', facts: requestFacts(request), severity: 'info', status: final, buttons: [] },
+      },
+    },
+  });
 }
 
 /** Worker (`approval.expire`): an unanswered approval ends the request; the requester is told. */

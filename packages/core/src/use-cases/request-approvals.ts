@@ -38,7 +38,7 @@ export async function requestApprovals(deps: CoreDeps, request: ServiceRequest, 
   request = await applyEvent(deps, request, { type: 'approval_requested', approvals, decision: override });
   for (const approval of request.approvals.filter((a) => a.state === 'pending')) await scheduleApproval(deps, request, approval);
   await notifyRequester(deps, request, 'awaiting-approval', {
-    text: `Thanks, you're verified. ${ACTION_LABELS[request.action ?? 'password_reset']}${request.resource ? ` (${request.resource.name})` : ''} now needs approval from ${describeApprovers(request.approvals)}. I'll tell you here as soon as it's decided.`,
+    text: `${decision.verification === 'push' ? "Thanks, you're verified. " : ''}${ACTION_LABELS[request.action ?? 'password_reset']}${request.resource ? ` (${request.resource.name})` : ''} now needs approval from ${describeApprovers(request.approvals)}. I'll tell you here as soon as it's decided.`,
     tone: 'info',
   });
 }
