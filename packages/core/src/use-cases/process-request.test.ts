@@ -66,6 +66,16 @@ describe('processRequest: conversation', () => {
   });
 });
 
+describe('processRequest: model accounting', () => {
+  it('records the model, its latency and token use on the audit event', async () => {
+    const deps = createScenario();
+    deps.classifier.set('hello model', { intent: 'greeting', classifier: { name: 'openai', version: '1', model: 'gpt-4o-mini' }, latencyMs: 321, usage: { promptTokens: 200, completionTokens: 20, totalTokens: 220 } });
+    const id = await send(deps, PEOPLE.alice.chat, 'hello model');
+    const understood = deps.audit.forRequest(id).find((e) => e.type === 'request.understood');
+    expect(understood?.agent).toMatchObject({ model: 'gpt-4o-mini', latencyMs: 321, tokens: { prompt: 200, completion: 20, total: 220 } });
+  });
+});
+
 describe('processRequest: several requests, other languages, help for this user', () => {
   it('asks which first when one message holds two actions, and runs none of them yet', async () => {
     const deps = createScenario();

@@ -41,6 +41,11 @@ export async function recordAudit(deps: JournalDeps, request: ServiceRequest, ty
       intent: request.intent,
       confidence: request.confidence,
       evidence: request.evidence,
+      latencyMs: request.classifier?.latencyMs,
+      tokens: request.classifier?.usage
+        ? { prompt: request.classifier.usage.promptTokens, completion: request.classifier.usage.completionTokens, total: request.classifier.usage.totalTokens }
+        : undefined,
+      fallbackReason: request.classifier?.fallbackReason,
     },
     verification: request.stepUp ? { factor: request.stepUp.factorType, result: request.stepUp.result ?? 'pending' } : undefined,
     policy: {
