@@ -1,3 +1,4 @@
+import { clientRequestGuid } from '@keyward/core';
 import { CHAT_ACTIONS } from '@keyward/core';
 import type { PostedActivity } from '@keyward/testkit';
 import { HELPDESK_CONVERSATION, cardActions, cardText, startTeamsEntraProduct, waitUntil } from './support/teams-entra-harness';
@@ -84,10 +85,10 @@ describe('Teams personal chat → Entra ID (Graph) self-service, black-box again
     const requestId = reveal.data.value;
     expect(requestId).toMatch(/^rq_/);
 
-    // Exactly one password write, carrying our request id as client-request-id.
+    // Exactly one password write, carrying the GUID of our request id as client-request-id.
     const patches = patchesOf(ERIN);
     expect(patches).toHaveLength(1);
-    expect(patches[0]).toMatchObject({ status: 204, clientRequestId: requestId });
+    expect(patches[0]).toMatchObject({ status: 204, clientRequestId: clientRequestGuid(requestId) });
     expect(patches[0]?.url).toBe(`/v1.0/users/${erin.objectId}`);
     expect((patches[0]?.body as { passwordProfile?: { forceChangePasswordNextSignIn?: boolean } }).passwordProfile?.forceChangePasswordNextSignIn).toBe(true);
     expect(product.graphWritesOn(ERIN)).toHaveLength(1);

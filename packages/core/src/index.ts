@@ -19,3 +19,4 @@ export * from './ports/inbound-handlers';
 export * from './use-cases';
 export * from './domain/normalize-name';
 export * from './domain/sanitize-text';
+export * from './domain/client-request-guid';
