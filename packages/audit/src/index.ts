@@ -31,3 +31,7 @@ export { parseBusinessHours, isWithinBusinessHours, localTime } from './anomaly/
 export type { BusinessHours } from './anomaly/business-hours';
 export { detectAnomalies, describeAnomaly, DEFAULT_ANOMALY_THRESHOLDS } from './anomaly/detect-anomalies';
 export type { Anomaly, AnomalyInput, AnomalyThresholds, IdpWrite } from './anomaly/detect-anomalies';
+export { parseEntraAuditExport, ENTRA_WRITE_ACTIVITIES, ENTRA_EXPIRY_ACTIVITIES } from './reconcile/entra-directory-audit';
+export type { EntraDirectoryAudit } from './reconcile/entra-directory-audit';
+export { reconcileEntra, formatEntraReconcileReport, isEntraReconciled } from './reconcile/reconcile-entra';
+export type { EntraAction, EntraReconcileReport, EntraReconcileOptions } from './reconcile/reconcile-entra';

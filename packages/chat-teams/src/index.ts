@@ -1,1 +1,10 @@
-export {};
+export { createTeamsSurface, DEFAULT_TEAMS_SERVICE_URL } from './teams-surface';
+export type { TeamsEscalationTarget, TeamsSurfaceOptions } from './teams-surface';
+export { createTeamsBot, DM_ONLY_NOTICE, TEAMS_MESSAGES_PATH } from './teams-bot';
+export type { TeamsBot, TeamsBotOptions } from './teams-bot';
+export { createCloudAdapter } from './bot-adapter';
+export type { TeamsCredentials } from './bot-adapter';
+export { ADAPTIVE_CARD_CONTENT_TYPE, renderEscalationCard, renderOutboundCard, renderSecretCard } from './adaptive-card-renderer';
+export type { AdaptiveCard } from './adaptive-card-renderer';
+export { escapeCardText } from './card-text';
+export { toTeamsAppError } from './connector-errors';

@@ -25,6 +25,17 @@ export const envSchema = z.object({
   SLACK_API_URL: url('SLACK_API_URL'),
   SLACK_ESCALATION_CHANNEL: optionalString,
 
+  // Microsoft Teams (issue #4): the Azure Bot's app registration (single tenant) and the helpdesk channel.
+  MICROSOFT_APP_ID: optionalString,
+  MICROSOFT_APP_PASSWORD: optionalString,
+  MICROSOFT_APP_TENANT_ID: optionalString,
+  /** Helpdesk channel: its conversation id (19:…@thread.tacv2) or a stored conversation reference (JSON). */
+  TEAMS_ESCALATION_CONVERSATION: optionalString,
+  /** Bot Connector URL for conversations the bot starts itself (default Teams' global one); tests: a local fake. */
+  TEAMS_SERVICE_URL: url('TEAMS_SERVICE_URL'),
+  /** true = no Bot Framework JWT check and no outbound token (local tests only; loopback HOST required). */
+  TEAMS_EMULATOR_MODE: z.enum(['true', 'false']).optional(),
+
   IDP: z.enum(['okta', 'entra', 'sandbox']).optional(),
   OKTA_ORG_URL: url('OKTA_ORG_URL'),
   OKTA_API_TOKEN: optionalString,

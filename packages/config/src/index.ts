@@ -1,5 +1,5 @@
 export { loadConfig } from './load-config';
-export type { EntraStepUpConfig, IdpConfig, KeywardConfig, OpenAiConfig, SlackConfig } from './load-config';
+export type { EntraStepUpConfig, IdpConfig, KeywardConfig, OpenAiConfig, SlackConfig, TeamsConfig } from './load-config';
 export { envSchema } from './config.schema';
 export type { Env } from './config.schema';
 export type { OperationsConfig, SiemConfig } from './load-operations-config';

@@ -9,11 +9,23 @@ import { REDIS_SECRET_VARIABLES, toRedisConfig } from './load-redis-config';
 import type { RedisTopologyConfig } from './load-redis-config';
 
 /** Variables that may be given as `NAME_FILE=/run/secrets/name` instead (Docker/Kubernetes secrets). */
-const SECRET_VARIABLES = ['AZURE_CLIENT_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'OKTA_API_TOKEN', 'OKTA_PRIVATE_KEY', 'SECRET_ENCRYPTION_KEY', 'DATABASE_URL', 'REDIS_URL', 'OPENAI_API_KEY', ...OPERATIONS_SECRET_VARIABLES, ...REDIS_SECRET_VARIABLES] as const;
+const SECRET_VARIABLES = ['AZURE_CLIENT_SECRET', 'MICROSOFT_APP_PASSWORD', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'OKTA_API_TOKEN', 'OKTA_PRIVATE_KEY', 'SECRET_ENCRYPTION_KEY', 'DATABASE_URL', 'REDIS_URL', 'OPENAI_API_KEY', ...OPERATIONS_SECRET_VARIABLES, ...REDIS_SECRET_VARIABLES] as const;
 
 export type SlackConfig =
   | { mode: 'http'; botToken: string; signingSecret: string; apiUrl?: string; escalationChannel?: string }
   | { mode: 'socket'; botToken: string; signingSecret: string; appToken: string; apiUrl?: string; escalationChannel?: string };
+
+/**
+ * Microsoft Teams through an Azure Bot (single tenant). Without `appId` the bot runs in emulator mode
+ * (no JWT check): only with TEAMS_EMULATOR_MODE=true on a loopback host, for tests.
+ */
+export interface TeamsConfig {
+  appId?: string;
+  appPassword?: string;
+  tenantId: string;
+  serviceUrl?: string;
+  escalation?: { conversationId: string; serviceUrl?: string };
+}
 
 export type IdpConfig =
   | { kind: 'sandbox' }
@@ -41,6 +53,7 @@ export interface KeywardConfig {
   logLevel: Env['LOG_LEVEL'];
   dataDir: string;
   slack?: SlackConfig;
+  teams?: TeamsConfig;
   console: { enabled: boolean };
   idp: IdpConfig;
   openai?: OpenAiConfig;
@@ -92,6 +105,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     }
   }
 
+  const teams = toTeamsConfig(e, problems);
+
   const idpKind = e.IDP ?? (e.OKTA_ORG_URL ? 'okta' : e.AZURE_TENANT_ID ? 'entra' : 'sandbox');
   let idp: IdpConfig = { kind: 'sandbox' };
   if (idpKind === 'okta') {
@@ -108,15 +123,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
 
   const operations = toOperationsConfig(e, problems);
   const redis = toRedisConfig(e, problems);
-  const embedded = !slack && idp.kind === 'sandbox';
-  const consoleEnabled = e.CONSOLE_ENABLED ? e.CONSOLE_ENABLED === 'true' : !slack;
+  const embedded = !slack && !teams && idp.kind === 'sandbox';
+  const consoleEnabled = e.CONSOLE_ENABLED ? e.CONSOLE_ENABLED === 'true' : !slack && !teams;
   const host = e.HOST ?? (consoleEnabled ? '127.0.0.1' : '0.0.0.0');
   if (consoleEnabled && !isLoopback(host)) problems.push(`The console has no login and must stay local: HOST=${host} is not a loopback address. Set CONSOLE_ENABLED=false or HOST=127.0.0.1`);
+  if (teams && !teams.appId && !isLoopback(host)) problems.push(`TEAMS_EMULATOR_MODE turns off the Bot Framework JWT check and needs a loopback HOST (got ${host}); set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD instead`);
   if (e.OPENAI_BASE_URL && !e.OPENAI_API_KEY) problems.push('OPENAI_BASE_URL is set without OPENAI_API_KEY; set a key (any non-empty value for a local server that ignores it)');
   if (problems.length > 0) throw configError(problems);
   const openai: OpenAiConfig | undefined = e.OPENAI_API_KEY ? { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL, timeoutMs: e.OPENAI_TIMEOUT_MS } : undefined;
 
   const warnings: string[] = [];
+  if (teams && !teams.escalation) warnings.push('TEAMS_ESCALATION_CONVERSATION is not set: Teams escalations are only logged and audited, no helpdesk channel sees them.');
   if (slack && !slack.escalationChannel) warnings.push('SLACK_ESCALATION_CHANNEL is not set: escalations are only logged and audited, no helpdesk channel sees them.');
   if (!e.SECRET_ENCRYPTION_KEY && (e.DATABASE_URL || !embedded)) {
     warnings.push('SECRET_ENCRYPTION_KEY is not set: a key is generated under DATA_DIR. Several hosts sharing one database need the same key (openssl rand -base64 32).');
@@ -130,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     logLevel: e.LOG_LEVEL,
     dataDir,
     slack,
+    ...(teams ? { teams } : {}),
     console: { enabled: consoleEnabled },
     idp,
     openai,
@@ -177,6 +195,43 @@ function toEntraConfig(e: Env, problems: string[]): IdpConfig | undefined {
     ...(e.GRAPH_API_URL ? { graphUrl: e.GRAPH_API_URL } : {}),
     stepUp: { publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ''), ttlMinutes: e.ENTRA_STEPUP_TTL_MINUTES, ...(e.ENTRA_STEPUP_AUTH_CONTEXT ? { authContextId: e.ENTRA_STEPUP_AUTH_CONTEXT } : {}) },
   };
+}
+
+/** Teams is on when any MICROSOFT_APP_* / TEAMS_* variable is set; the tenant is always required (single tenant). */
+function toTeamsConfig(e: Env, problems: string[]): TeamsConfig | undefined {
+  const any = e.MICROSOFT_APP_ID || e.MICROSOFT_APP_PASSWORD || e.MICROSOFT_APP_TENANT_ID || e.TEAMS_ESCALATION_CONVERSATION || e.TEAMS_SERVICE_URL || e.TEAMS_EMULATOR_MODE === 'true';
+  if (!any) return undefined;
+  const emulator = e.TEAMS_EMULATOR_MODE === 'true';
+  if (!e.MICROSOFT_APP_TENANT_ID) problems.push('MICROSOFT_APP_TENANT_ID is required for Teams (the bot serves one tenant)');
+  if (emulator && (e.MICROSOFT_APP_ID || e.MICROSOFT_APP_PASSWORD)) problems.push('TEAMS_EMULATOR_MODE=true cannot be combined with MICROSOFT_APP_ID / MICROSOFT_APP_PASSWORD');
+  if (!emulator && !e.MICROSOFT_APP_ID) problems.push('MICROSOFT_APP_ID is required for Teams (the Azure Bot\'s app id)');
+  if (!emulator && !e.MICROSOFT_APP_PASSWORD) problems.push('MICROSOFT_APP_PASSWORD is required for Teams (a client secret of the bot\'s app registration)');
+  let escalation: TeamsConfig['escalation'];
+  if (e.TEAMS_ESCALATION_CONVERSATION) {
+    escalation = parseTeamsConversation(e.TEAMS_ESCALATION_CONVERSATION);
+    if (!escalation) problems.push('TEAMS_ESCALATION_CONVERSATION must be a channel conversation id (19:…) or a conversation reference JSON with conversation.id');
+  }
+  if (!e.MICROSOFT_APP_TENANT_ID) return undefined;
+  return {
+    tenantId: e.MICROSOFT_APP_TENANT_ID,
+    ...(emulator ? {} : { appId: e.MICROSOFT_APP_ID, appPassword: e.MICROSOFT_APP_PASSWORD }),
+    ...(e.TEAMS_SERVICE_URL ? { serviceUrl: e.TEAMS_SERVICE_URL } : {}),
+    ...(escalation ? { escalation } : {}),
+  };
+}
+
+/** A bare conversation id, or a stored ConversationReference (`{ conversation: { id }, serviceUrl }`). */
+function parseTeamsConversation(value: string): { conversationId: string; serviceUrl?: string } | undefined {
+  if (!value.startsWith('{')) return /^\S+$/.test(value) ? { conversationId: value } : undefined;
+  try {
+    const parsed = JSON.parse(value) as { conversation?: { id?: unknown }; serviceUrl?: unknown };
+    const id = parsed.conversation?.id;
+    if (typeof id !== 'string' || id.length === 0) return undefined;
+    const serviceUrl = parsed.serviceUrl;
+    return { conversationId: id, ...(typeof serviceUrl === 'string' && /^https?:\/\//.test(serviceUrl) ? { serviceUrl } : {}) };
+  } catch {
+    return undefined;
+  }
 }
 
 function isLoopback(host: string): boolean {

@@ -19,7 +19,7 @@ export interface OperationsConfig {
   siem: SiemConfig;
   /** Names of the configured SIEM destinations (the outbox is written only when there is one). */
   siemDestinations: string[];
-  credentials: { rotationDays: number; oktaRotatedAt?: Date; slackRotatedAt?: Date };
+  credentials: { rotationDays: number; oktaRotatedAt?: Date; slackRotatedAt?: Date; azureRotatedAt?: Date };
   /** Where security alerts go (anomalies, SIEM outages): this channel, else the escalation channel. */
   securityChannel?: string;
   anomaly: { enabled: boolean; businessHours?: string; timeZone: string; windowMinutes: number; baselineDays: number; minCount: number };
@@ -72,6 +72,7 @@ export function toOperationsConfig(e: OperationsEnv, problems: string[]): Operat
       rotationDays: e.CREDENTIAL_ROTATION_DAYS,
       ...(e.OKTA_CREDENTIAL_ROTATED_AT ? { oktaRotatedAt: new Date(e.OKTA_CREDENTIAL_ROTATED_AT) } : {}),
       ...(e.SLACK_CREDENTIAL_ROTATED_AT ? { slackRotatedAt: new Date(e.SLACK_CREDENTIAL_ROTATED_AT) } : {}),
+      ...(e.AZURE_CREDENTIAL_ROTATED_AT ? { azureRotatedAt: new Date(e.AZURE_CREDENTIAL_ROTATED_AT) } : {}),
     },
     securityChannel: e.SLACK_SECURITY_CHANNEL,
     anomaly: { enabled: e.ANOMALY_WATCH === 'true', businessHours: e.ANOMALY_BUSINESS_HOURS, timeZone: e.ANOMALY_TIMEZONE, windowMinutes: e.ANOMALY_WINDOW_MINUTES, baselineDays: e.ANOMALY_BASELINE_DAYS, minCount: e.ANOMALY_MIN_COUNT },

@@ -35,6 +35,8 @@ export const operationsEnvSchema = z.object({
   CREDENTIAL_ROTATION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   OKTA_CREDENTIAL_ROTATED_AT: isoDate('OKTA_CREDENTIAL_ROTATED_AT'),
   SLACK_CREDENTIAL_ROTATED_AT: isoDate('SLACK_CREDENTIAL_ROTATED_AT'),
+  /** When AZURE_CLIENT_SECRET (or the certificate) of the Entra app registration was last rotated. */
+  AZURE_CREDENTIAL_ROTATED_AT: isoDate('AZURE_CREDENTIAL_ROTATED_AT'),
   SLACK_SECURITY_CHANNEL: optionalString,
 
   ANOMALY_WATCH: z.enum(['true', 'false']).default('true'),

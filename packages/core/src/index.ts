@@ -18,3 +18,5 @@ export * from './ports/logger';
 export * from './ports/inbound-handlers';
 export * from './use-cases';
 export * from './domain/normalize-name';
+export * from './domain/sanitize-text';
+export * from './domain/client-request-guid';

@@ -1,3 +1,4 @@
+import { clientRequestGuid } from '@keyward/core';
 import { AppError } from '@keyward/core';
 import type { IdentityProvider } from '@keyward/core';
 import { ENTRA_ROLES, createEntraIdentityFake, createGraphFake } from '@keyward/testkit';
@@ -44,12 +45,12 @@ describe('Entra identity provider (real Graph client + msal-node against HTTP fa
     await identity.close();
   });
 
-  it('gets an app-only token with client credentials (msal-node) and sends client-request-id = our request id on every call', async () => {
+  it('gets an app-only token with client credentials (msal-node) and sends client-request-id = the GUID of our request id on every call', async () => {
     await idp.resetPassword(alice, { revokeSessions: true, requestId: 'rq_abc123' });
     expect(identity.tokenRequests.filter((t) => t.grantType === 'client_credentials')).toHaveLength(1);
     const writes = graph.requests.filter((r) => r.method !== 'GET');
     expect(writes.length).toBeGreaterThanOrEqual(2);
-    for (const write of writes) expect(write.clientRequestId).toBe('rq_abc123');
+    for (const write of writes) expect(write.clientRequestId).toBe(clientRequestGuid('rq_abc123'));
   });
 
   it('finds users by mail or UPN (case-insensitive, OData quotes escaped) and a guest by encoded UPN (F11)', async () => {
@@ -59,6 +60,9 @@ describe('Entra identity provider (real Graph client + msal-node against HTTP fa
     const byUpn = await idp.findUsersByEmail('gus_partner.com#EXT#@corp.onmicrosoft.com');
     expect(byUpn.map((u) => u.id)).toEqual([guest]);
     expect(byUpn[0]?.attributes.userType).toBe('Guest');
+    // A guest's #EXT# UPN is an alias, never an address to reach them at.
+    graph.directory.users.get(guest)!.mail = null;
+    expect((await idp.getUser(guest)).email).toBeUndefined();
     const fetched = await idp.getUser('gus_partner.com#EXT#@corp.onmicrosoft.com');
     expect(fetched.id).toBe(guest);
     // The '#' reached Graph percent-encoded: never a request for the truncated prefix.
@@ -89,6 +93,9 @@ describe('Entra identity provider (real Graph client + msal-node against HTTP fa
   it('reads the manager (none → undefined) and the risk level (404 → none, 403 → unknown, 429 throws)', async () => {
     expect((await idp.getManager(alice))?.id).toBe(manager);
     expect(await idp.getManager(manager)).toBeUndefined();
+    // A manager without a mailbox (mail null) is still reachable: the email-shaped UPN is his email.
+    graph.directory.users.get(manager)!.mail = null;
+    expect((await idp.getManager(alice))?.email).toBe('mallory@corp.example');
     expect(await idp.getUserRisk(alice)).toBe('none');
     graph.directory.users.get(alice)!.riskLevel = 'medium';
     expect(await idp.getUserRisk(alice)).toBe('medium');

@@ -59,8 +59,21 @@ const METHOD_COLLECTIONS: Readonly<Record<string, string>> = {
 
 const RISK_LEVELS: Readonly<Record<string, IdpRiskLevel>> = { none: 'none', low: 'low', medium: 'medium', high: 'high' };
 
+/**
+ * The user's email: `mail`, else the UPN when it is email-shaped and not a B2B guest's `#EXT#` alias.
+ * A user without a mailbox has `mail` null and is known by the UPN alone, which findUsersByEmail
+ * already accepts; without this fallback such a manager or catalogue owner "has no email" and can
+ * never be found in chat as an approver (the request escalates instead).
+ */
+function emailOf(user: GraphUser): string | undefined {
+  if (user.mail) return user.mail;
+  const upn = user.userPrincipalName ?? '';
+  return /^[^@\s#]+@[^@\s#]+\.[^@\s#]+$/.test(upn) ? upn : undefined;
+}
+
 function toIdpUser(user: GraphUser): IdpUser {
   if (!user.id || !user.userPrincipalName) throw new AppError('idp.bad_response', 'Graph user without id or userPrincipalName');
+  const email = emailOf(user);
   const attributes: Record<string, string> = {};
   for (const key of ['jobTitle', 'department', 'employeeType', 'userType'] as const) {
     const value = user[key];
@@ -69,7 +82,7 @@ function toIdpUser(user: GraphUser): IdpUser {
   return {
     id: user.id,
     login: user.userPrincipalName,
-    ...(user.mail ? { email: user.mail } : {}),
+    ...(email ? { email } : {}),
     displayName: user.displayName || user.userPrincipalName,
     // Entra has no lockout state in the directory (smart lockout is sign-in-time only): an account is
     // enabled or blocked from sign-in.

@@ -1,3 +1,4 @@
+import { clientRequestGuid } from '@keyward/core';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Client, HTTPMessageHandler } from '@microsoft/microsoft-graph-client';
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
@@ -80,7 +81,8 @@ export function createGraphClient(options: { graphUrl: string; tokens: TokenProv
  * failure becomes an AppError here, the boundary.
  */
 export async function callGraph<T>(deps: GraphCallDeps, operation: string, requestId: string | undefined, fn: (client: Client) => Promise<T>): Promise<{ result: T; graphRequestId: string | undefined }> {
-  const record: CallRecord = { clientRequestId: requestId, graphRequestIds: [] };
+  // Graph wants a GUID here; the name-based one maps back to our request id (reconciliation).
+  const record: CallRecord = { clientRequestId: requestId === undefined ? undefined : clientRequestGuid(requestId), graphRequestIds: [] };
   const started = deps.clock.now().getTime();
   try {
     const result = await deps.calls.run(record, () => fn(deps.client));

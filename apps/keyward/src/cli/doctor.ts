@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { loadConfig } from '@keyward/config';
 import type { KeywardConfig } from '@keyward/config';
 import { isAppError } from '@keyward/core';
+import { loadPolicy } from '@keyward/policy';
 import { checkRedis } from '@keyward/jobs';
 import { createSqlSiemOutbox, readAuditCheckpoint } from '@keyward/store';
 import { openAppDatabase } from '../runtime/open-app-database';
@@ -9,6 +10,8 @@ import { redactUrl } from '../runtime/ensure-redis';
 import { checkCredentialAge } from './doctor/credential-age';
 import { doctorExitCode, renderFindings } from './doctor/doctor-finding';
 import type { DoctorFinding } from './doctor/doctor-finding';
+import { evaluateEntraPermissions } from './doctor/entra-permissions';
+import { probeEntraCredential } from './doctor/entra-probe';
 import { evaluateOktaPrivileges, OKTA_ENABLED_ACTIONS } from './doctor/okta-privileges';
 import { probeOktaCredential } from './doctor/okta-probe';
 import { probeSlack, SLACK_REQUIRED_SCOPES } from './doctor/slack-probe';
@@ -24,8 +27,8 @@ type Check = (config: KeywardConfig, now: Date) => Promise<DoctorFinding[]>;
 /**
  * `keyward doctor`: one table of findings, exit 1 on any critical one. Each area is a check function
  * in CHECKS; a failing check becomes a finding, never a crash, so one unreachable service does not
- * hide the rest. Adding Entra/Teams = adding checks here (Graph token `roles` claim vs the minimal
- * application permissions; Bot Framework credentials) — see README.
+ * hide the rest. Entra ID: the Graph token's `roles` claim against the minimal application
+ * permissions of the enabled actions (doctor/entra-permissions.ts, the list README shows).
  */
 export async function runDoctor(_args: string[], io: DoctorIo = {}): Promise<number> {
   const out = io.out ?? process.stdout;
@@ -50,12 +53,12 @@ export async function runDoctor(_args: string[], io: DoctorIo = {}): Promise<num
   return doctorExitCode(findings);
 }
 
-const CHECKS: Check[] = [checkConfiguration, checkDatabase, checkRedisServer, checkSlack, checkOkta, checkCredentials, checkTeamsAndEntra];
+const CHECKS: Check[] = [checkConfiguration, checkDatabase, checkRedisServer, checkSlack, checkOkta, checkCredentials, checkEntra, checkTeams];
 
 async function checkConfiguration(config: KeywardConfig): Promise<DoctorFinding[]> {
   const area = 'Configuration';
   const findings: DoctorFinding[] = [
-    { area, check: 'environment', level: 'ok', detail: config.embedded ? 'embedded default (console + sandbox directory)' : `chat: ${config.slack ? `Slack (${config.slack.mode})` : 'console'}; IdP: ${config.idp.kind}` },
+    { area, check: 'environment', level: 'ok', detail: config.embedded ? 'embedded default (console + sandbox directory)' : `chat: ${[config.slack ? `Slack (${config.slack.mode})` : undefined, config.teams ? 'Teams' : undefined].filter(Boolean).join(' + ') || 'console'}; IdP: ${config.idp.kind}` },
   ];
   for (const warning of config.warnings) findings.push({ area, check: 'warning', level: 'warning', detail: warning });
   const siem = config.operations.siemDestinations;
@@ -135,8 +138,7 @@ async function checkSlack(config: KeywardConfig): Promise<DoctorFinding[]> {
 
 async function checkOkta(config: KeywardConfig): Promise<DoctorFinding[]> {
   if (config.idp.kind === 'sandbox') return [{ area: 'Okta', check: 'configured', level: 'info', detail: 'sandbox directory (no OKTA_ORG_URL): nothing to check' }];
-  // Entra ID (#4): the Graph permission checks are not in the doctor yet; README lists what each action needs.
-  if (config.idp.kind === 'entra') return [{ area: 'Okta', check: 'configured', level: 'info', detail: 'IDP=entra: no Okta to check (Graph permission checks: see README "Entra ID")' }];
+  if (config.idp.kind === 'entra') return [{ area: 'Okta', check: 'configured', level: 'info', detail: 'IDP=entra: no Okta to check' }];
   try {
     const probe = await probeOktaCredential(config.idp);
     const findings = evaluateOktaPrivileges({ ...probe, enabledActions: OKTA_ENABLED_ACTIONS });
@@ -152,9 +154,36 @@ async function checkCredentials(config: KeywardConfig, now: Date): Promise<Docto
   const findings: DoctorFinding[] = [];
   if (config.idp.kind === 'okta') findings.push(checkCredentialAge(config.idp.auth.mode === 'token' ? 'Okta API token' : 'Okta service app key', 'OKTA_CREDENTIAL_ROTATED_AT', credentials.oktaRotatedAt, now, credentials.rotationDays));
   if (config.slack) findings.push(checkCredentialAge('Slack bot token', 'SLACK_CREDENTIAL_ROTATED_AT', credentials.slackRotatedAt, now, credentials.rotationDays));
+  if (config.idp.kind === 'entra') findings.push(checkCredentialAge(config.idp.credential.kind === 'secret' ? 'Entra client secret' : 'Entra client certificate', 'AZURE_CREDENTIAL_ROTATED_AT', credentials.azureRotatedAt, now, credentials.rotationDays));
   return findings;
 }
 
-async function checkTeamsAndEntra(): Promise<DoctorFinding[]> {
-  return [{ area: 'Entra/Teams', check: 'configured', level: 'info', detail: 'not supported in this version: Graph `roles` claim and Bot Framework checks come with the Entra/Teams adapters' }];
+/**
+ * Entra ID: a client-credential token for Graph (proves tenant, app and credential), then its `roles`
+ * claim against what the policy's self-service actions need. The policy is read from POLICY_FILE
+ * (or the default), so disabling an action in the policy makes its permission "not needed".
+ */
+async function checkEntra(config: KeywardConfig): Promise<DoctorFinding[]> {
+  const area = 'Entra ID';
+  if (config.idp.kind !== 'entra') return [{ area, check: 'configured', level: 'info', detail: `not configured (IDP=${config.idp.kind})` }];
+  const idp = config.idp;
+  let probe;
+  try {
+    probe = await probeEntraCredential(idp);
+  } catch (error) {
+    return [{ area, check: 'token', level: 'critical', detail: `tenant ${idp.tenantId}, app ${idp.clientId}: ${error instanceof Error ? error.message : String(error)}` }];
+  }
+  const findings: DoctorFinding[] = [{ area, check: 'token', level: 'ok', detail: `client-credential token for Graph issued to app ${probe.appId ?? idp.clientId} in tenant ${probe.tenantId ?? idp.tenantId} (${idp.credential.kind})` }];
+  if (probe.appId !== undefined && probe.appId !== idp.clientId) findings.push({ area, check: 'token', level: 'critical', detail: `the token was issued to app ${probe.appId}, not AZURE_CLIENT_ID ${idp.clientId}` });
+  const policy = loadPolicy(config.policyFile);
+  const enabled = Object.entries(policy.document.actions).filter(([, rule]) => rule.mode === 'self_service').map(([action]) => action);
+  findings.push(...evaluateEntraPermissions({ roles: probe.roles, enabledActions: enabled }));
+  return findings;
+}
+
+async function checkTeams(config: KeywardConfig): Promise<DoctorFinding[]> {
+  const area = 'Teams';
+  if (!config.teams) return [{ area, check: 'configured', level: 'info', detail: 'not configured (MICROSOFT_APP_* unset)' }];
+  if (!config.teams.appId) return [{ area, check: 'authentication', level: 'warning', detail: 'TEAMS_EMULATOR_MODE=true: no Bot Framework JWT check (local tests only)' }];
+  return [{ area, check: 'configured', level: 'ok', detail: `Azure Bot ${config.teams.appId}, single tenant ${config.teams.tenantId}` }];
 }

@@ -30,6 +30,11 @@ describe('gateway probes and metrics', () => {
       const scraped = await fetch(`${base}/metrics`);
       expect(scraped.headers.get('content-type')).toContain('text/plain');
       expect(await scraped.text()).toContain('keyward_siem_backlog{destination="webhook"} 7');
+      for (const path of ['/healthz', '/readyz', '/metrics']) {
+        for (const method of ['POST', 'PUT', 'DELETE', 'TRACE']) {
+          expect((await fetch(`${base}${path}`, { method: method === 'TRACE' ? 'PATCH' : method })).status).toBe(405);
+        }
+      }
     } finally {
       server.close();
     }

@@ -3,6 +3,9 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Logger } from '@keyward/core';
 
 /** A route handler answers and returns true, or returns false to let the next one try. */
+/** Slack events and interactions are small; anything above this is refused unread. */
+const MAX_SLACK_BODY_BYTES = 1024 * 1024;
+
 export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean> | boolean;
 
 export interface HealthCheck {
@@ -39,6 +42,12 @@ export function createGatewayServer(options: GatewayHttpOptions): Server {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+    // Probes and metrics are read-only: anything but GET/HEAD is refused rather than answered.
+    if ((pathname === '/healthz' || pathname === '/readyz' || pathname === '/metrics') && req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('allow', 'GET, HEAD');
+      sendJson(res, 405, { error: 'use GET' });
+      return;
+    }
     // Liveness: the process answers. No dependency checks here — restarting a pod because Redis is
     // away only adds a restart to the outage; that is what readiness is for.
     if (pathname === '/healthz') {
@@ -64,6 +73,14 @@ export function createGatewayServer(options: GatewayHttpOptions): Server {
       );
       const ok = results.every(([, v]) => v === 'ok');
       sendJson(res, ok ? 200 : 503, { status: ok ? 'ok' : 'degraded', checks: Object.fromEntries(results) });
+      return;
+    }
+    if (pathname === '/slack/events' && Number(req.headers['content-length'] ?? 0) > MAX_SLACK_BODY_BYTES) {
+      // Slack's payloads are a few KB; refuse a huge one before Bolt buffers it, and close the
+      // connection so no client reuses a socket whose unread body we are about to drop.
+      res.setHeader('connection', 'close');
+      sendJson(res, 413, { error: 'body too large' });
+      req.destroy();
       return;
     }
     if (pathname === '/slack/events') {

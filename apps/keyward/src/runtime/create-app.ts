@@ -5,6 +5,8 @@ import { createConsoleHttpHandler, createConsoleSurface } from '@keyward/chat-co
 import type { ConsoleHttpHandler } from '@keyward/chat-console';
 import { createSlackApp, createSlackSurface } from '@keyward/chat-slack';
 import type { SlackApp } from '@keyward/chat-slack';
+import { createTeamsBot, createTeamsSurface } from '@keyward/chat-teams';
+import type { TeamsBot } from '@keyward/chat-teams';
 import type { KeywardConfig } from '@keyward/config';
 import type { ChatSurface, CoreDeps, InboundHandlers, Logger, SurfaceName } from '@keyward/core';
 import { onInboundAction, onInboundMessage, onRevealSecret, systemClock } from '@keyward/core';
@@ -137,6 +139,10 @@ export async function startKeyward(config: KeywardConfig, options: { role: Role;
       const surface = createSlackSurface({ token: config.slack.botToken, apiUrl: config.slack.apiUrl, escalationChannelId: config.slack.escalationChannel ?? '', logger });
       chats.slack = config.slack.escalationChannel ? surface : withLoggedEscalations(surface, logger);
     }
+    if (config.teams) {
+      // Teams (issue #4): proactive posts through the Bot Connector with references from ConversationRef.extra.
+      chats.teams = createTeamsSurface({ ...config.teams, logger });
+    }
     const consoleSurface = config.console.enabled ? createConsoleSurface({ directory: sandboxConsoleDirectory(), logger }) : undefined;
     if (consoleSurface) chats.console = consoleSurface;
 
@@ -206,6 +212,13 @@ export async function startKeyward(config: KeywardConfig, options: { role: Role;
           logger,
         });
       }
+      let teamsBot: TeamsBot | undefined;
+      if (config.teams) {
+        // POST /api/messages (the Azure Bot's messaging endpoint), JWT-checked by CloudAdapter.
+        const bot = createTeamsBot({ ...config.teams, handlers, logger });
+        teamsBot = bot;
+        closers.push(() => bot.close());
+      }
       let consoleHandler: ConsoleHttpHandler | undefined;
       if (consoleSurface && !sandbox) {
         logger.warn({}, 'The console runs only with the sandbox directory (no OKTA_* variables). With a real IdP, configure Slack to talk to the bot.');
@@ -216,7 +229,7 @@ export async function startKeyward(config: KeywardConfig, options: { role: Role;
         closers.push(async () => handler.close());
       }
       const server: Server = createGatewayServer({
-        handlers: [...(oidcCallback ? [oidcCallback] : []), ...(consoleHandler ? [consoleHandler] : [])],
+        handlers: [...(oidcCallback ? [oidcCallback] : []), ...(teamsBot ? [teamsBot.handle] : []), ...(consoleHandler ? [consoleHandler] : [])],
         slackListener: slackApp?.requestListener,
         logger,
         metrics: { contentType: metrics.registry.contentType, metrics: () => metrics.registry.metrics() },

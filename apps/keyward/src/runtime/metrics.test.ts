@@ -38,6 +38,18 @@ describe('metrics', () => {
     expect(text).toContain('keyward_siem_destination_failing{destination="splunk"} 1');
   });
 
+  it('records the language model latency, tokens and fallbacks from the understood event', async () => {
+    const metrics = createMetrics({});
+    const audit = instrumentAuditLog(memoryAudit(), metrics);
+    const understood = base('request.understood', 'understood');
+    await audit.append({ ...understood, agent: { ...understood.agent, model: 'gpt-4o-mini', latencyMs: 420, tokens: { prompt: 300, completion: 40, total: 340 } } });
+    await audit.append({ ...understood, agent: { ...understood.agent, model: 'gpt-4o-mini', fallbackReason: 'timeout: no answer in 4000 ms' } });
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('keyward_classifier_latency_seconds_sum{model="gpt-4o-mini"} 0.42');
+    expect(text).toContain('keyward_classifier_tokens_total{model="gpt-4o-mini",kind="prompt"} 300');
+    expect(text).toContain('keyward_classifier_fallbacks_total{reason="timeout"} 1');
+  });
+
   it('times every IdP call and counts 429s', async () => {
     const metrics = createMetrics();
     let t = 0;

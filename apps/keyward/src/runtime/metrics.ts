@@ -10,6 +10,9 @@ export interface KeywardMetrics {
   requests: Counter<'intent' | 'outcome'>;
   stepUp: Counter<'result'>;
   approvalLatency: Histogram<'outcome'>;
+  classifierLatency: Histogram<'model'>;
+  classifierTokens: Counter<'model' | 'kind'>;
+  classifierFallbacks: Counter<'reason'>;
   idpLatency: Histogram<'operation' | 'outcome'>;
   idpRateLimited: Counter<'operation'>;
   queueDepth: Gauge<'queue'>;
@@ -73,6 +76,9 @@ export function createMetrics(sources: MetricSources = {}): KeywardMetrics {
     requests: new Counter({ name: 'keyward_requests_total', help: 'Requests that reached a final state, by intent and outcome.', labelNames: ['intent', 'outcome'] as const, registers: [registry] }),
     stepUp: new Counter({ name: 'keyward_stepup_results_total', help: 'Step-up (MFA push) results.', labelNames: ['result'] as const, registers: [registry] }),
     approvalLatency: new Histogram({ name: 'keyward_approval_latency_seconds', help: 'From approval requested to approved/denied.', labelNames: ['outcome'] as const, buckets: [10, 60, 300, 900, 3600, 4 * 3600, 24 * 3600], registers: [registry] }),
+    classifierLatency: new Histogram({ name: 'keyward_classifier_latency_seconds', help: 'Language model latency per classified message (model-backed classifier only).', labelNames: ['model'] as const, buckets: [0.1, 0.25, 0.5, 1, 2, 4, 8], registers: [registry] }),
+    classifierTokens: new Counter({ name: 'keyward_classifier_tokens_total', help: 'Tokens billed by the language model, by kind.', labelNames: ['model', 'kind'] as const, registers: [registry] }),
+    classifierFallbacks: new Counter({ name: 'keyward_classifier_fallbacks_total', help: 'Messages answered by the offline fallback instead of the model, by reason.', labelNames: ['reason'] as const, registers: [registry] }),
     idpLatency: new Histogram({ name: 'keyward_idp_request_duration_seconds', help: 'Identity provider calls, by port operation and outcome.', labelNames: ['operation', 'outcome'] as const, buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 15], registers: [registry] }),
     idpRateLimited: new Counter({ name: 'keyward_idp_rate_limited_total', help: 'Identity provider calls answered 429 (after the SDK retries).', labelNames: ['operation'] as const, registers: [registry] }),
     securityAlerts: new Counter({ name: 'keyward_security_alerts_total', help: 'Security alerts raised (anomalies, SIEM outages), by kind.', labelNames: ['kind'] as const, registers: [registry] }),
@@ -94,6 +100,15 @@ export function instrumentAuditLog(audit: AuditLog, metrics: KeywardMetrics): Au
       // request (secret delivered, delivery failed) carry the same state and must not count again.
       if (TERMINAL.has(state) && event.type === `request.${state}`) metrics.requests.inc({ intent: event.agent.intent ?? 'unknown', outcome: state });
       if (event.type === 'request.verified') metrics.stepUp.inc({ result: 'approved' });
+      if (event.type === 'request.understood') {
+        const model = event.agent.model ?? 'none';
+        if (event.agent.latencyMs !== undefined) metrics.classifierLatency.observe({ model }, event.agent.latencyMs / 1000);
+        if (event.agent.tokens) {
+          metrics.classifierTokens.inc({ model, kind: 'prompt' }, event.agent.tokens.prompt);
+          metrics.classifierTokens.inc({ model, kind: 'completion' }, event.agent.tokens.completion);
+        }
+        if (event.agent.fallbackReason) metrics.classifierFallbacks.inc({ reason: event.agent.fallbackReason.split(':')[0] ?? 'other' });
+      }
       if (event.type === 'request.verification_failed') metrics.stepUp.inc({ result: event.verification?.result ?? 'failed' });
       if (event.type === 'request.approval_requested') approvalStarted.set(event.requestId, event.at.getTime());
       if (event.type === 'request.approved' || event.type === 'request.denied') {

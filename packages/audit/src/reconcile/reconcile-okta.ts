@@ -1,16 +1,10 @@
 import type { AuditRecord } from '@keyward/core';
 import { ALL_OKTA_WRITE_EVENT_TYPES, OKTA_WRITE_EVENT_TYPES, oktaRequestIdOf } from './okta-system-log';
 import type { OktaLogEvent } from './okta-system-log';
+import { collectOurIdpActions, windowPredicate } from './our-idp-actions';
+import type { OurIdpAction } from './our-idp-actions';
 
-/** One IdP write as our audit log tells it. */
-export interface OurIdpAction {
-  requestId: string;
-  idpRequestId: string;
-  action?: string;
-  targetIdpUserId?: string;
-  at: string;
-  seq: number;
-}
+export type { OurIdpAction } from './our-idp-actions';
 
 /** One write as Okta's System Log tells it. */
 export interface OktaAction {
@@ -47,15 +41,8 @@ export interface ReconcileOptions {
  * a different target user or a failed outcome.
  */
 export function reconcileOktaSystemLog(audit: readonly AuditRecord[], oktaEvents: readonly OktaLogEvent[], options: ReconcileOptions = {}): ReconcileReport {
-  const inWindow = (at: Date): boolean => (!options.since || at >= options.since) && (!options.until || at < options.until);
-
-  const ours = new Map<string, OurIdpAction>();
-  for (const record of audit) {
-    if (!record.idpRequestId || ours.has(record.idpRequestId)) continue;
-    const at = record.at instanceof Date ? record.at : new Date(record.at);
-    if (!inWindow(at)) continue;
-    ours.set(record.idpRequestId, { requestId: record.requestId, idpRequestId: record.idpRequestId, action: record.action, targetIdpUserId: record.target?.idpUserId, at: at.toISOString(), seq: record.seq });
-  }
+  const inWindow = windowPredicate(options);
+  const ours = collectOurIdpActions(audit, inWindow);
 
   const actors = options.actorIds && options.actorIds.length > 0 ? new Set(options.actorIds) : undefined;
   const theirs: OktaAction[] = [];

@@ -122,7 +122,7 @@ export function transition(request: ServiceRequest, event: RequestEvent, now: Da
       next.action = isActionKind(c.intent) && !c.negated ? c.intent : undefined;
       next.confidence = c.confidence;
       next.evidence = c.evidence;
-      next.classifier = c.classifier;
+      next.classifier = { ...c.classifier, latencyMs: c.latencyMs, usage: c.usage, fallbackReason: c.fallbackReason };
       next.params.compromiseSuspected = c.compromiseSuspected || undefined;
       next.params.negatedTopic = c.negated ? (c.slots.topic ?? c.intent) : undefined;
       next.params.namedTarget = c.slots.target;

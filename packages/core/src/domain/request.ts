@@ -138,7 +138,14 @@ export interface ServiceRequest {
   action?: ActionKind;
   confidence?: number;
   evidence?: string[];
-  classifier?: { name: string; version: string; model?: string };
+  classifier?: {
+    name: string;
+    version: string;
+    model?: string;
+    latencyMs?: number;
+    usage?: { promptTokens: number; completionTokens: number; totalTokens: number };
+    fallbackReason?: string;
+  };
   params: {
     compromiseSuspected?: boolean;
     /** The action the user said they do NOT want ("I don't need a reset"): answered, never run. */

@@ -11,7 +11,19 @@ export interface AuditEventInput {
   action?: string;
   /** Redacted parameters. */
   params?: Record<string, unknown>;
-  agent: { name: string; version: string; model?: string; intent?: string; confidence?: number; evidence?: string[] };
+  agent: {
+    name: string;
+    version: string;
+    model?: string;
+    intent?: string;
+    confidence?: number;
+    evidence?: string[];
+    /** The language model's latency and token use for this request, when a model answered. */
+    latencyMs?: number;
+    tokens?: { prompt: number; completion: number; total: number };
+    /** Why a model-backed classifier fell back to the offline one. */
+    fallbackReason?: string;
+  };
   verification?: { factor?: string; result?: string };
   policy?: { version?: string; hash: string; rule?: string; decision?: string };
   approvals?: { approver: string; decision: string; at: string }[];

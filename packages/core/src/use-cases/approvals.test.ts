@@ -3,6 +3,7 @@ import type { InboundAction } from '../domain/chat';
 import type { TestCoreDeps } from '../testing';
 import { createFakeIdentityProvider, createFakePolicyEngine, createTestCoreDeps, drainQueue } from '../testing';
 import type { FakeIdpUser } from '../testing';
+import { processApprovalClick } from './handle-approval';
 import { onInboundAction } from './handle-inbound-action';
 import { onInboundMessage, requestIdForEvent } from './handle-inbound-message';
 
@@ -165,6 +166,13 @@ describe('group membership: push, then the manager approves', () => {
     expect(aliceTexts).toMatch(/Heads-up: your access .* ends on/);
     expect(aliceTexts).toMatch(/has ended and was removed/);
     expect(deps.audit.forRequest(id).map((e) => e.type)).toContain('request.access_revoked');
+  });
+
+  it('finds a catalogue name written in the message even when the classifier gave no slot', async () => {
+    const deps = scenario();
+    deps.classifier.set('please put me in design-team', { intent: 'group_membership_add' });
+    const id = await ask(deps, P.alice.chat, 'please put me in design-team');
+    expect(await req(deps, id)).toMatchObject({ state: 'verifying', resource: { id: '00g_design' } });
   });
 
   it('offers "did you mean" buttons for a near miss and never guesses an unknown name', async () => {
@@ -359,6 +367,22 @@ describe('high band: a helpdesk admin approves in the channel after a step-up', 
     expect(done.approvals[0]).toMatchObject({ state: 'approved', decidedBy: { idpUserId: P.hank.idp }, stepUp: { result: 'approved' } });
     expect(deps.idp.writes()).toEqual([expect.objectContaining({ op: 'addGroupMember', groupId: '00g_ca' })]);
     expect(done.params.durationDays).toBe(7);
+    // The admin card in the helpdesk channel ends in its final state too (no buttons left).
+    const finalCard = deps.chat.escalationUpdates().at(-1);
+    expect(finalCard?.escalation.status).toMatch(/Approved by .*Done/);
+    expect(finalCard?.escalation.buttons ?? []).toEqual([]);
+  });
+
+  it('sends one push for a double click on Approve (the approval is claimed first)', async () => {
+    const deps = scenario();
+    const id = await ask(deps, P.alice.chat, TEXTS.ca);
+    await approvePush(deps, P.alice.idp);
+    // Two workers handle two clicks at the same moment (what a double click on Slack produces).
+    const click = (eventId: string) => processApprovalClick(deps, id, { approvalId: 'a1', decision: 'approve', clickerChatUserId: P.hank.chat, eventId });
+    const results = await Promise.allSettled([click('Ev-double-1'), click('Ev-double-2')]);
+    expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1); // the loser retries later and is told to wait
+    expect(deps.stepUp.started().filter((s) => s.userId === P.hank.idp)).toHaveLength(1);
+    expect((await req(deps, id)).approvals[0]?.state).toBe('verifying');
   });
 
   it('treats a rejected approver push as a security signal and does not approve', async () => {
@@ -413,6 +437,10 @@ describe('helpdesk cases', () => {
 
     await press(deps, P.alice.chat, CHAT_ACTIONS.caseResolve, id, 'done myself');
     expect((await req(deps, id)).helpdeskCase?.state).toBe('open');
+    // A bystander in the channel (not a listed helpdesk agent) cannot close it or message the requester.
+    await press(deps, P.mallory.chat, CHAT_ACTIONS.caseResolve, id, 'Fixed! confirm your password at http://evil.example');
+    expect((await req(deps, id)).helpdeskCase?.state).toBe('open');
+    expect(deps.chat.allText()).not.toContain('evil.example');
 
     await press(deps, P.hank.chat, CHAT_ACTIONS.caseTake, id);
     expect((await req(deps, id)).helpdeskCase).toMatchObject({ state: 'taken', assignee: { chatUserId: P.hank.chat } });
@@ -421,6 +449,6 @@ describe('helpdesk cases', () => {
     expect(resolved.helpdeskCase).toMatchObject({ state: 'resolved', note: 'Called Alice, sorted.' });
     expect(texts(deps, `D_${P.alice.chat}`).at(-1)).toMatch(/has handled your request: "Called Alice, sorted\."/);
     expect(deps.chat.caseCards().at(-1)?.escalation.status).toMatch(/Resolved by/);
-    expect(deps.audit.forRequest(id).filter((e) => e.type === 'case.button_clicked').map((e) => e.details?.accepted)).toEqual([false, true, true]);
+    expect(deps.audit.forRequest(id).filter((e) => e.type === 'case.button_clicked').map((e) => e.details?.accepted)).toEqual([false, false, true, true]);
   });
 });

@@ -5,7 +5,7 @@ import type { Approval, ServiceRequest } from '../domain/request';
 import type { CoreDeps } from './core-deps';
 import { notifyConversation, notifyHelpdesk, notifyRequester, notifyUpdate, requestFacts } from './notify';
 import { approvalCard, openApproval, scheduleApproval } from './request-approvals';
-import { applyEvent, recordAudit } from './request-journal';
+import { applyEvent, applyWithRetry, recordAudit } from './request-journal';
 
 export interface ApprovalClick {
   approvalId: string;
@@ -76,22 +76,27 @@ export async function processApprovalClick(deps: CoreDeps, requestId: string, cl
 
 async function startApproverStepUp(deps: CoreDeps, request: ServiceRequest, approval: Approval, decidedBy: NonNullable<Approval['decidedBy']>, approverIdpUserId: string | undefined): Promise<void> {
   if (!approverIdpUserId) throw new AppError('internal', 'approver step-up without an IdP user');
+  // Claim the approval first (compare-and-swap): of several concurrent clicks exactly one gets here,
+  // so a double click sends one push, not several that nobody tracks (and that burn the push budget).
+  request = await applyEvent(deps, request, { type: 'approval_updated', approval: { ...approval, state: 'verifying', decidedBy, stepUp: undefined } }, { details: { approvalId: approval.id, stepUp: 'claimed' } });
+  const release = async (key: string, text: string): Promise<void> => {
+    await applyWithRetry(deps, request.id, (fresh) => {
+      const current = fresh.approvals.find((a) => a.id === approval.id);
+      return current?.state === 'verifying' && !current.stepUp ? { type: 'approval_updated', approval: { ...current, state: 'pending', decidedBy: undefined } } : undefined;
+    });
+    if (replyTo) await notifyConversation(deps, request, `${key}:${approval.id}`, replyTo, { text, tone: 'warning' });
+  };
   const limit = deps.policy.pushRateLimit;
   const hit = await deps.rateLimiter.hit(`push:${approverIdpUserId}`, limit.limit, limit.windowMs, deps.clock.now());
   // The number to tap is for the approver alone: their own DM, never the shared helpdesk channel.
   const replyTo = approval.approver ? approval.card?.conversation : await directTo(deps, request, decidedBy.chatUserId);
-  if (!hit.allowed) {
-    if (replyTo) await notifyConversation(deps, request, `approver-push-limit:${approval.id}`, replyTo, { text: 'Too many verification prompts were sent to you recently; try again in a few minutes.', tone: 'warning' });
-    return;
-  }
+  if (!hit.allowed) return release('approver-push-limit', 'Too many verification prompts were sent to you recently; try again in a few minutes.');
   let challenge;
   try {
     challenge = await deps.stepUp.start(approverIdpUserId, { requestId: request.id, actionLabel: 'Confirm your approval' });
   } catch (error) {
-    if (isAppError(error) && error.code === 'stepup.no_factor') {
-      if (replyTo) await notifyConversation(deps, request, `approver-no-factor:${approval.id}`, replyTo, { text: 'This approval needs an Okta Verify push, and you have none enrolled.', tone: 'warning' });
-      return;
-    }
+    if (isAppError(error) && error.code === 'stepup.no_factor') return release('approver-no-factor', 'This approval needs an Okta Verify push, and you have none enrolled.');
+    await release('approver-push-error', 'I could not send the verification prompt; please click Approve again in a moment.');
     throw error;
   }
   const now = deps.clock.now();
@@ -102,6 +107,8 @@ async function startApproverStepUp(deps: CoreDeps, request: ServiceRequest, appr
     stepUp: { ...(challenge.kind === 'link' && challenge.url ? { kind: 'link' as const, url: challenge.url } : {}), transactionId: challenge.transactionId, factorId: challenge.factorId, factorType: challenge.factorType, numberChallenge: challenge.numberChallenge, startedAt: now.toISOString(), expiresAt: challenge.expiresAt.toISOString(), polls: 0 },
   };
   request = await applyEvent(deps, request, { type: 'approval_updated', approval: verifying }, { details: { approvalId: approval.id, stepUp: 'started' } });
+  // (A crash between the claim and here leaves the approval "verifying" without a push: its expiry
+  // job still ends it, and the requester is told.)
   if (replyTo) {
     await notifyConversation(deps, request, `approver-push:${approval.id}:${challenge.transactionId}`, replyTo, challenge.kind === 'link' && challenge.url ? {
       text: 'Confirm your approval: sign in again with MFA.',
@@ -149,7 +156,7 @@ export async function pollApproverStepUp(deps: CoreDeps, requestId: string, appr
 /** One approval decided "approve": open the next (sequential) or, when all approved, queue the action. */
 export async function recordApproval(deps: CoreDeps, request: ServiceRequest, approved: Approval): Promise<void> {
   request = await applyEvent(deps, request, { type: 'approval_updated', approval: approved }, { details: { approvalId: approved.id, by: approved.decidedBy?.chatUserId, decision: 'approved' } });
-  if (approved.card) await notifyUpdate(deps, request, `card:${approved.id}`, approved.card, approvalCard(request, approved, `Approved by ${approved.decidedBy?.displayName ?? 'the approver'}.`));
+  await updateApprovalCard(deps, request, approved, `card:${approved.id}`, `Approved by ${approved.decidedBy?.displayName ?? 'the approver'}.`);
   const next = request.approvals.find((a) => a.state === 'waiting');
   if (next) {
     const opened = openApproval(next, deps.clock.now(), deps.policy.approvals.expiryMs);
@@ -178,8 +185,30 @@ export async function cancelOpenApprovals(deps: CoreDeps, request: ServiceReques
 /** Every copy of every card ends in its final state (approvers' DMs and the helpdesk channel). */
 export async function finalizeCards(deps: CoreDeps, request: ServiceRequest, final: string): Promise<void> {
   for (const approval of request.approvals) {
-    if (approval.card) await notifyUpdate(deps, request, `final:${approval.id}:${request.state}`, approval.card, approvalCard(request, approval, final));
+    await updateApprovalCard(deps, request, approval, `final:${approval.id}:${request.state}`, final);
   }
+}
+
+/**
+ * Puts one approval card in a new state. A DM card is a normal message (update); an admin card lives
+ * in the helpdesk channel as an escalation card, which surfaces update through updateEscalation.
+ */
+async function updateApprovalCard(deps: CoreDeps, request: ServiceRequest, approval: Approval, key: string, final: string): Promise<void> {
+  if (!approval.card) return;
+  const card = approvalCard(request, approval, final);
+  if (approval.approver) return notifyUpdate(deps, request, key, approval.card, card);
+  await deps.queue.enqueue({
+    name: 'chat.notify',
+    requestId: request.id,
+    step: `update:${key}`,
+    payload: {
+      notification: {
+        kind: 'update_escalation',
+        posted: approval.card,
+        escalation: { requestId: request.id, reason: card.text.split('\n')[0] ?? '', facts: requestFacts(request), severity: 'info', status: final, buttons: [] },
+      },
+    },
+  });
 }
 
 /** Worker (`approval.expire`): an unanswered approval ends the request; the requester is told. */

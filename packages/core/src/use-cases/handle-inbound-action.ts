@@ -5,6 +5,7 @@ import type { IntentName } from '../domain/intent';
 import { ALL_INTENTS, RESOURCE_ACTIONS } from '../domain/intent';
 import type { RevealedSecret } from '../ports/inbound-handlers';
 import { createHash } from 'node:crypto';
+import { sanitizeText } from '../domain/sanitize-text';
 import type { CoreDeps } from './core-deps';
 import { onCaseAction } from './helpdesk-case';
 import { applyEvent, recordAudit } from './request-journal';
@@ -46,7 +47,7 @@ async function onApprovalButton(deps: Deps, action: InboundAction): Promise<void
     name: 'approval.click',
     requestId: request.id,
     step: `click:${createHash('sha256').update(action.eventId).digest('hex').slice(0, 16)}`,
-    payload: { approvalId, decision, clickerChatUserId: action.chatUserId, note: action.note?.slice(0, 1000), eventId: action.eventId },
+    payload: { approvalId, decision, clickerChatUserId: action.chatUserId, note: action.note === undefined ? undefined : sanitizeText(action.note).slice(0, 1000), eventId: action.eventId },
   });
 }
 

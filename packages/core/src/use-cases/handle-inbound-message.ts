@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { InboundMessage } from '../domain/chat';
 import type { ServiceRequest } from '../domain/request';
+import { sanitizeText } from '../domain/sanitize-text';
 import type { CoreDeps } from './core-deps';
 import { recordAudit } from './request-journal';
 
@@ -41,7 +42,7 @@ export async function onInboundMessage(deps: Deps, message: InboundMessage): Pro
       conversation: message.conversation,
       requester: { chatUserId: message.chatUserId, chatTeamId: message.chatTeamId },
       params: {},
-      text: message.text.slice(0, MAX_MESSAGE_LENGTH),
+      text: sanitizeText(message.text).slice(0, MAX_MESSAGE_LENGTH),
       messages: {},
       approvals: [],
     } satisfies ServiceRequest;

@@ -1,5 +1,6 @@
 import type { InboundAction } from '../domain/chat';
 import { CHAT_ACTIONS } from '../domain/chat';
+import { sanitizeText } from '../domain/sanitize-text';
 import type { HelpdeskCase } from '../domain/request';
 import type { CoreDeps } from './core-deps';
 import { caseButtons, notifyRequester } from './notify';
@@ -19,15 +20,21 @@ export async function onCaseAction(deps: Deps, action: InboundAction): Promise<v
   const current: HelpdeskCase = request.helpdeskCase ?? { state: 'open', history: [] };
   const closed = current.state === 'resolved' || current.state === 'rejected';
   const isRequester = action.chatUserId === request.requester.chatUserId;
-  const valid = firstDelivery && !isRequester && !closed;
-  await recordAudit(deps, request, 'case.button_clicked', { details: { actionId: action.actionId, by: action.chatUserId, accepted: valid, replay: !firstDelivery } });
-  if (!valid) return;
-
+  // Only a helpdesk agent named in the policy works a case: a note reaches the requester in the bot's
+  // voice, so a bystander in the channel must never be able to send one (or close the case).
   const chat = deps.chats[request.conversation.surface];
   const agent = chat ? await chat.lookupUser(action.chatUserId).catch(() => undefined) : undefined;
+  const agentEmail = agent && !agent.isExternal && !agent.isBot && !agent.isDeleted ? agent.email?.toLowerCase() : undefined;
+  const isAgent = agentEmail !== undefined && deps.policy.helpdeskAdmins.includes(agentEmail) && agentEmail !== request.requester.email?.toLowerCase();
+  const valid = firstDelivery && !isRequester && !closed && isAgent;
+  await recordAudit(deps, request, 'case.button_clicked', {
+    details: { actionId: action.actionId, by: action.chatUserId, accepted: valid, replay: !firstDelivery, ...(isAgent ? {} : { reason: 'not a helpdesk agent' }) },
+  });
+  if (!valid) return;
+
   const agentName = agent?.displayName ?? action.chatUserId;
   const at = deps.clock.now().toISOString();
-  const note = action.note?.trim().slice(0, 1000) || undefined;
+  const note = action.note === undefined ? undefined : sanitizeText(action.note).trim().slice(0, 1000) || undefined;
   let next: HelpdeskCase;
   if (action.actionId === CHAT_ACTIONS.caseTake) {
     next = { ...current, state: 'taken', assignee: { chatUserId: action.chatUserId, displayName: agentName }, history: [...current.history, { at, by: agentName, action: 'taken' }] };

@@ -4,7 +4,7 @@ import type { ServiceRequest } from '../domain/request';
 import type { CoreDeps } from './core-deps';
 import { createHash } from 'node:crypto';
 import { isAppError } from '../domain/app-error';
-import { applyEvent, recordAudit } from './request-journal';
+import { applyWithRetry, recordAudit } from './request-journal';
 
 /**
  * Chat output from use cases goes through the `chat.notify` queue, one job per message with a
@@ -87,12 +87,20 @@ export async function deliverNotification(deps: CoreDeps, notification: Notifica
       const posted = await surface.escalate(notification.escalation);
       const requestId = notification.escalation.requestId;
       if (!posted || !requestId) return;
-      const request = await deps.store.get(requestId);
-      if (!request || request.helpdeskCase) return;
-      await applyEvent(deps, request, {
-        type: 'case_updated',
-        helpdeskCase: { state: 'open', card: posted, escalation: notification.escalation, history: [{ at: deps.clock.now().toISOString(), by: 'keyward', action: 'opened', note: notification.escalation.reason }] },
-      }, { details: { escalation: notification.escalation.reason } });
+      // The card is posted: recording it must survive a concurrent transition, or the job would retry
+      // and post a second card.
+      await applyWithRetry(
+        deps,
+        requestId,
+        (fresh) =>
+          fresh.helpdeskCase
+            ? undefined
+            : {
+                type: 'case_updated',
+                helpdeskCase: { state: 'open', card: posted, escalation: notification.escalation, history: [{ at: deps.clock.now().toISOString(), by: 'keyward', action: 'opened', note: notification.escalation.reason }] },
+              },
+        { details: { escalation: notification.escalation.reason } },
+      );
       return;
     }
   }

@@ -66,6 +66,16 @@ describe('processRequest: conversation', () => {
   });
 });
 
+describe('processRequest: model accounting', () => {
+  it('records the model, its latency and token use on the audit event', async () => {
+    const deps = createScenario();
+    deps.classifier.set('hello model', { intent: 'greeting', classifier: { name: 'openai', version: '1', model: 'gpt-4o-mini' }, latencyMs: 321, usage: { promptTokens: 200, completionTokens: 20, totalTokens: 220 } });
+    const id = await send(deps, PEOPLE.alice.chat, 'hello model');
+    const understood = deps.audit.forRequest(id).find((e) => e.type === 'request.understood');
+    expect(understood?.agent).toMatchObject({ model: 'gpt-4o-mini', latencyMs: 321, tokens: { prompt: 200, completion: 20, total: 220 } });
+  });
+});
+
 describe('processRequest: several requests, other languages, help for this user', () => {
   it('asks which first when one message holds two actions, and runs none of them yet', async () => {
     const deps = createScenario();
@@ -115,6 +125,7 @@ describe('processRequest: self-service acts only on the requester', () => {
   it.each([
     ["reset Bob's password", { intent: 'password_reset' as const, slots: { target: 'Bob' } }],
     ['please unlock bob@example.com', { intent: 'account_unlock' as const }],
+    ['reset password for bob\u200b@example.com', { intent: 'password_reset' as const }],
   ])('refuses "%s" and escalates before any push or write', async (text, classification) => {
     const deps = createScenario();
     deps.classifier.set(text, classification);

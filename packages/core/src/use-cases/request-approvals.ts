@@ -5,7 +5,7 @@ import { ACTION_LABELS } from '../domain/intent';
 import type { Approval, ApproverRole, Decision, ServiceRequest } from '../domain/request';
 import type { CoreDeps } from './core-deps';
 import { notifyHelpdesk, notifyRequester, requestFacts } from './notify';
-import { applyEvent } from './request-journal';
+import { applyEvent, applyWithRetry } from './request-journal';
 
 const ROLE_LABEL: Record<ApproverRole, string> = {
   manager: 'manager',
@@ -38,7 +38,7 @@ export async function requestApprovals(deps: CoreDeps, request: ServiceRequest, 
   request = await applyEvent(deps, request, { type: 'approval_requested', approvals, decision: override });
   for (const approval of request.approvals.filter((a) => a.state === 'pending')) await scheduleApproval(deps, request, approval);
   await notifyRequester(deps, request, 'awaiting-approval', {
-    text: `Thanks, you're verified. ${ACTION_LABELS[request.action ?? 'password_reset']}${request.resource ? ` (${request.resource.name})` : ''} now needs approval from ${describeApprovers(request.approvals)}. I'll tell you here as soon as it's decided.`,
+    text: `${decision.verification === 'push' ? "Thanks, you're verified. " : ''}${ACTION_LABELS[request.action ?? 'password_reset']}${request.resource ? ` (${request.resource.name})` : ''} now needs approval from ${describeApprovers(request.approvals)}. I'll tell you here as soon as it's decided.`,
     tone: 'info',
   });
 }
@@ -136,5 +136,10 @@ export async function postApprovalCard(deps: CoreDeps, requestId: string, approv
       buttons: card.buttons,
     });
   }
-  if (posted) await applyEvent(deps, request, { type: 'approval_updated', approval: { ...approval, card: posted } });
+  if (!posted) return;
+  const postedCard = posted;
+  await applyWithRetry(deps, request.id, (fresh) => {
+    const current = fresh.approvals.find((a) => a.id === approvalId);
+    return current && !current.card ? { type: 'approval_updated', approval: { ...current, card: postedCard } } : undefined;
+  });
 }

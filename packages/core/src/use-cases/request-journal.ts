@@ -41,6 +41,11 @@ export async function recordAudit(deps: JournalDeps, request: ServiceRequest, ty
       intent: request.intent,
       confidence: request.confidence,
       evidence: request.evidence,
+      latencyMs: request.classifier?.latencyMs,
+      tokens: request.classifier?.usage
+        ? { prompt: request.classifier.usage.promptTokens, completion: request.classifier.usage.completionTokens, total: request.classifier.usage.totalTokens }
+        : undefined,
+      fallbackReason: request.classifier?.fallbackReason,
     },
     verification: request.stepUp ? { factor: request.stepUp.factorType, result: request.stepUp.result ?? 'pending' } : undefined,
     policy: {
@@ -89,4 +94,30 @@ function auditParams(request: ServiceRequest): Record<string, unknown> | undefin
   if (request.accessUntil) params.accessUntil = request.accessUntil;
   if (request.params.attestation) params.attestation = true;
   return Object.keys(params).length > 0 ? params : undefined;
+}
+
+/**
+ * Records bookkeeping that must not be lost to a concurrent transition (a card was already posted:
+ * failing here would make the job retry and post it again). Re-reads and re-applies on a version
+ * conflict; `build` returns undefined when the fresh request no longer needs the change.
+ */
+export async function applyWithRetry(
+  deps: JournalDeps,
+  requestId: string,
+  build: (fresh: ServiceRequest) => RequestEvent | undefined,
+  extra: Partial<AuditEventInput> = {},
+): Promise<void> {
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    const fresh = await deps.store.get(requestId);
+    if (!fresh) return;
+    const event = build(fresh);
+    if (!event) return;
+    try {
+      await applyEvent(deps, fresh, event, extra);
+      return;
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === 'request.version_conflict')) throw error;
+    }
+  }
+  throw new AppError('request.version_conflict', `request ${requestId} kept changing; bookkeeping not recorded`, { retryable: true });
 }

@@ -85,7 +85,9 @@ const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu;
 export function namedOtherTarget(request: ServiceRequest): string | undefined {
   if (request.params.namedTarget) return request.params.namedTarget;
   const own = request.requester.email?.normalize('NFKC').toLowerCase();
-  for (const match of request.text.normalize('NFKC').matchAll(EMAIL)) {
+  // Invisible format characters (zero-width space, soft hyphen…) must not hide an address: "bob\u200b@…".
+  const visible = request.text.normalize('NFKC').replace(/\p{Cf}/gu, '');
+  for (const match of visible.matchAll(EMAIL)) {
     if (match[0].toLowerCase() !== own) return match[0];
   }
   return undefined;

@@ -25,7 +25,10 @@ export async function resolveResource(deps: Pick<CoreDeps, 'idp' | 'policy'>, re
   const resourceKind = RESOURCE_ACTIONS[action];
   if (!resourceKind) return { kind: 'none' };
   const entries = resourceKind === 'group' ? deps.policy.catalogue.groups : deps.policy.catalogue.apps;
-  const asked = request.params.resourceName?.trim();
+  // The classifier may miss the slot; a catalogue name written in the message is as good ("add me to
+  // engineering"). Only an exact (normalised) catalogue name counts, and only when exactly one appears.
+  const mentioned = entries.filter((e) => containsName(request.text, e.name));
+  const asked = request.params.resourceName?.trim() || (mentioned.length === 1 ? mentioned[0]?.name : undefined);
   if (!asked) return { kind: 'ask', resourceKind, options: entries.map((e) => e.name) };
   if (deps.policy.isPrivilegedName(asked)) return { kind: 'privileged', asked };
 
@@ -43,6 +46,14 @@ export async function resolveResource(deps: Pick<CoreDeps, 'idp' | 'policy'>, re
   const app = (await deps.idp.listApps()).find((a) => normalizeName(a.name) === wanted);
   if (!app) return { kind: 'missing_in_idp', resourceKind, name: exact.name };
   return { kind: 'resolved', entry: exact, resource: { kind: 'app', id: app.id, name: app.name, ownerEmail: exact.ownerEmail } };
+}
+
+function containsName(text: string, name: string): boolean {
+  const words = (value: string): string[] => value.normalize('NFKC').toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  const haystack = words(text);
+  const needle = words(name);
+  if (needle.length === 0) return false;
+  return haystack.some((_, i) => needle.every((w, j) => haystack[i + j] === w));
 }
 
 /** Near miss: small edit distance relative to length, or one name containing the other. */

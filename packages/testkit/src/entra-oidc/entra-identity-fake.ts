@@ -38,8 +38,11 @@ export interface AuthorizeRequestRecord {
 
 export interface EntraIdentityFakeOptions {
   tenantId?: string;
-  /** Confidential clients: id → secret. A client listed with `certificate: true` may use client_assertion. */
-  clients?: { clientId: string; clientSecret?: string; certificatePublicKeyPem?: string }[];
+  /**
+   * Confidential clients: id → secret (or a certificate public key for client_assertion), and the
+   * Graph application permissions consented for the client (the `roles` claim of its app tokens).
+   */
+  clients?: { clientId: string; clientSecret?: string; certificatePublicKeyPem?: string; appRoles?: string[] }[];
   now?: () => number;
 }
 
@@ -55,6 +58,11 @@ export interface EntraIdentityFake {
   readonly tokenRequests: { grantType: string; clientId: string; body: Record<string, string> }[];
   /** True when Graph should accept this bearer token (an app token this fake issued and not expired). */
   isAccessToken(token: string): boolean;
+  /**
+   * The Graph application permissions consented for a client: the `roles` claim of its next
+   * client-credential tokens (empty = no claim, as Entra omits it when nothing is granted).
+   */
+  setAppRoles(clientId: string, roles: readonly string[]): void;
   /**
    * Runs the browser's part of the code flow: GET the authorize URL, return the redirect's query
    * (`code` + `state`, or `error`). The test then calls the product's callback with it.
@@ -101,6 +109,7 @@ function oauthError(res: ServerResponse, status: number, error: string, descript
 export async function createEntraIdentityFake(options: EntraIdentityFakeOptions = {}): Promise<EntraIdentityFake> {
   const tenantId = options.tenantId ?? '11111111-2222-3333-4444-555555555555';
   const clients = options.clients ?? [{ clientId: 'keyward-app', clientSecret: 'keyward-secret' }];
+  const appRoles = new Map<string, readonly string[]>(clients.map((c) => [c.clientId, c.appRoles ?? []]));
   const now = options.now ?? (() => Date.now());
   const signing = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const foreign = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -197,7 +206,28 @@ export async function createEntraIdentityFake(options: EntraIdentityFakeOptions 
       if (!clientId) return oauthError(res, 401, 'invalid_client', 'AADSTS7000215: Invalid client secret provided.');
       if (form.grant_type === 'client_credentials') {
         if (!(form.scope ?? '').split(' ').includes('https://graph.microsoft.com/.default')) return oauthError(res, 400, 'invalid_scope', 'AADSTS1002012: scope must be <resource>/.default');
-        const token = b64url(randomBytes(32));
+        // A v1.0 app-only Graph token as Entra issues it: a JWT whose `roles` claim lists the
+        // application permissions consented for the client (what `keyward doctor` reads).
+        const iat = Math.floor(now() / 1000);
+        const roles = appRoles.get(clientId) ?? [];
+        const token = signJwt(
+          {
+            aud: 'https://graph.microsoft.com',
+            iss: `https://sts.windows.net/${tenantId}/`,
+            iat,
+            nbf: iat,
+            exp: iat + 3600,
+            appid: clientId,
+            idtyp: 'app',
+            oid: createHash('sha256').update(`sp:${clientId}`).digest('hex').slice(0, 32),
+            tid: tenantId,
+            ver: '1.0',
+            ...(roles.length > 0 ? { roles: [...roles] } : {}),
+            uti: b64url(randomBytes(12)),
+          },
+          signing.privateKey,
+          kid,
+        );
         accessTokens.set(token, now() + 3600_000);
         return json(res, 200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: token });
       }
@@ -251,6 +281,10 @@ export async function createEntraIdentityFake(options: EntraIdentityFakeOptions 
     authorizeRequests,
     tokenRequests,
     isAccessToken: (token) => (accessTokens.get(token) ?? 0) > now(),
+    setAppRoles(clientId, roles) {
+      if (!clients.some((c) => c.clientId === clientId)) throw new Error(`no client ${clientId}`);
+      appRoles.set(clientId, [...roles]);
+    },
     async browse(authorizeUrl) {
       const response = await fetch(authorizeUrl, { redirect: 'manual' });
       const location = response.headers.get('location');

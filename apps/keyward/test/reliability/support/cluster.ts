@@ -46,6 +46,8 @@ export interface ClusterOptions {
   pollIntervalMs?: number;
   /** WORKER_LOCK_DURATION_MS: how soon a killed worker's jobs are taken over. */
   lockDurationMs?: number;
+  /** The Okta fake's per-operation rate limit (default Okta-like 600/min); benches raise it. */
+  oktaRateLimit?: { limit: number; windowSeconds: number };
   /** Extra environment for every process. */
   env?: Record<string, string>;
 }
@@ -99,6 +101,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const base = options.oktaSeed ?? {};
   const okta = await createOktaFake({
     apiToken: oktaToken,
+    ...(options.oktaRateLimit === undefined ? {} : { rateLimit: options.oktaRateLimit }),
     seed: { groups: base.groups ?? [], apps: base.apps ?? [], users: [...(base.users ?? []), ...built.flatMap((b) => (b.okta === undefined ? [] : [b.okta]))] },
   });
   const ownIds = new Set(built.map((b) => b.slack.id));

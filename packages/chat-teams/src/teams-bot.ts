@@ -1,0 +1,353 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ActivityTypes, CardFactory, TurnContext } from 'botbuilder';
+import type { Activity, CloudAdapter, ConversationReference, InvokeResponse } from 'botbuilder';
+import { CHAT_ACTIONS, isAppError, systemClock } from '@keyward/core';
+import type { ChatActionId, Clock, ConversationRef, InboundAction, InboundHandlers, InboundMessage, Logger } from '@keyward/core';
+import {
+  ADAPTIVE_CARD_CONTENT_TYPE,
+  HIDE_SECRET_VERB,
+  NOTE_INPUT_ID,
+  NOTE_MAX_LENGTH,
+  isKnownVerb,
+  renderClickReceivedCard,
+  renderNoticeCard,
+  renderOutboundCard,
+  renderSecretCard,
+  renderShownOnceCard,
+} from './adaptive-card-renderer';
+import type { AdaptiveCard } from './adaptive-card-renderer';
+import { TEAMS_CHANNEL_ID, createCloudAdapter, toConversationRef } from './bot-adapter';
+import type { TeamsCredentials } from './bot-adapter';
+import { RecentIds } from './recent-ids';
+
+/** Where Azure Bot Service delivers activities (the bot's "messaging endpoint"). */
+export const TEAMS_MESSAGES_PATH = '/api/messages';
+
+export const DM_ONLY_NOTICE = "I only take requests in a personal chat — message me directly and I'll help you there.";
+const GENERIC_REVEAL_FAILURE = "I couldn't show this secret. Ask the helpdesk for help, or make a new request.";
+const NOTE_NEEDED = 'Type a note first: the requester sees it.';
+const CLICK_FAILED = "That didn't go through. Try again in a moment.";
+
+/** Resolve and reject tell the requester what happened, so they need words (same rule as Slack). */
+const NOTE_REQUIRED: ReadonlySet<ChatActionId> = new Set([CHAT_ACTIONS.caseResolve, CHAT_ACTIONS.caseReject]);
+
+const RECEIVED_LABEL: Partial<Record<ChatActionId, string>> = {
+  [CHAT_ACTIONS.approve]: 'Approval',
+  [CHAT_ACTIONS.deny]: 'Denial',
+  [CHAT_ACTIONS.caseTake]: 'Take',
+  [CHAT_ACTIONS.caseResolve]: 'Resolution',
+  [CHAT_ACTIONS.caseReject]: 'Rejection',
+  [CHAT_ACTIONS.choose]: 'Your choice',
+  [CHAT_ACTIONS.noDevice]: '"No device"',
+  [CHAT_ACTIONS.cancelRequest]: 'Cancel',
+};
+
+/** Bodies larger than this are refused before parsing (Teams activities are capped around 40 KB). */
+const MAX_BODY_BYTES = 256 * 1024;
+
+export interface TeamsBotOptions extends TeamsCredentials {
+  handlers: InboundHandlers;
+  logger: Logger;
+  clock?: Clock;
+  /** How long a revealed secret stays on the card before it is replaced by "shown once" (default 60 s). */
+  secretVisibleMs?: number;
+  /** Shared with the surface (one connector pipeline); created from the credentials otherwise. */
+  adapter?: CloudAdapter;
+}
+
+export interface TeamsBot {
+  /** Gateway route: answers `POST /api/messages` and returns true; false for every other path. */
+  handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
+  readonly adapter: CloudAdapter;
+  /** Replaces every secret card still showing a secret (shutdown must not leave one in history). */
+  close(): Promise<void>;
+}
+
+/** The `adaptiveCard/action` response envelope; `value` is the card that replaces the clicked one. */
+function cardResponse(card: AdaptiveCard): InvokeResponse {
+  return { status: 200, body: { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: card } };
+}
+
+/** The documented error envelope (`application/vnd.microsoft.error`): Teams shows the message, card unchanged. */
+function errorResponse(statusCode: number, message: string): InvokeResponse {
+  return { status: 200, body: { statusCode, type: 'application/vnd.microsoft.error', value: { code: statusCode === 400 ? 'BadRequest' : 'InternalError', message } } };
+}
+
+/** A plain-text message response: Teams shows it and leaves the card as it is. */
+function messageResponse(text: string): InvokeResponse {
+  return { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text } };
+}
+
+function record(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function tenantOf(activity: Activity): string | undefined {
+  const fromConversation = activity.conversation?.tenantId;
+  if (typeof fromConversation === 'string' && fromConversation.length > 0) return fromConversation;
+  const fromChannelData = record(record(activity.channelData)['tenant'])['id'];
+  return typeof fromChannelData === 'string' && fromChannelData.length > 0 ? fromChannelData : undefined;
+}
+
+/**
+ * The verified user id is the Entra object id Teams puts in `from.aadObjectId` (covered by the Bot
+ * Framework JWT). Without one (anonymous / federated users) we fall back to the opaque Teams id,
+ * which lookupUser never serves — no guessing from names or emails.
+ */
+function chatUserIdOf(activity: Activity): string | undefined {
+  const aad = activity.from?.aadObjectId;
+  if (typeof aad === 'string' && aad.length > 0) return aad;
+  const id = activity.from?.id;
+  return typeof id === 'string' && id.length > 0 ? id : undefined;
+}
+
+function conversationOf(activity: Activity, tenantId: string): ConversationRef {
+  const conversationType = activity.conversation?.conversationType;
+  return toConversationRef(activity.conversation.id, {
+    serviceUrl: activity.serviceUrl,
+    tenantId,
+    ...(typeof conversationType === 'string' ? { conversationType } : {}),
+  });
+}
+
+/** A minimal botbuilder `Response` over node's ServerResponse. */
+function responseShim(res: ServerResponse): { status(code: number): void; send(body?: unknown): void; end(): void; header(name: string, value: unknown): void; socket: unknown } {
+  let statusCode = 200;
+  let payload: string | undefined;
+  let ended = false;
+  return {
+    socket: res.socket,
+    status(code: number) {
+      statusCode = code;
+    },
+    header(name: string, value: unknown) {
+      res.setHeader(name, String(value));
+    },
+    send(body?: unknown) {
+      if (body === undefined) return;
+      payload = typeof body === 'string' ? body : JSON.stringify(body);
+      if (typeof body !== 'string') res.setHeader('content-type', 'application/json; charset=utf-8');
+    },
+    end() {
+      if (ended) return;
+      ended = true;
+      res.statusCode = statusCode;
+      res.end(payload);
+    },
+  };
+}
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw Object.assign(new Error('body too large'), { status: 413 });
+    chunks.push(chunk as Buffer);
+  }
+  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+}
+
+/**
+ * The Teams bot endpoint on CloudAdapter. Handlers only persist and enqueue (InboundHandlers), so every
+ * turn answers well inside Teams' ~15 s window and a slow IdP never causes a redelivery (F03). A
+ * redelivered activity keeps its `id`, so it reaches the core with the same eventId and is deduped there.
+ */
+export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
+  const adapter = options.adapter ?? createCloudAdapter(options);
+  const logger = options.logger.child({ surface: 'teams' });
+  const clock = options.clock ?? systemClock;
+  const secretVisibleMs = options.secretVisibleMs ?? 60_000;
+  const notices = new RecentIds();
+  const pendingHides = new Map<string, { timer: NodeJS.Timeout; run: () => Promise<void> }>();
+
+  const replaceSecretCard = (reference: Partial<ConversationReference>, messageId: string): Promise<void> =>
+    adapter
+      .continueConversationAsync(options.appId ?? '', reference, async (context) => {
+        await context.updateActivity({ type: 'message', id: messageId, attachments: [CardFactory.adaptiveCard(renderShownOnceCard())] });
+      })
+      .catch((error: unknown) => logger.warn({ err: errorText(error) }, 'could not replace the secret card'));
+
+  const scheduleHide = (activity: Activity): void => {
+    const messageId = activity.replyToId;
+    if (!messageId) return;
+    const reference = TurnContext.getConversationReference(activity);
+    delete reference.activityId;
+    const key = `${activity.conversation.id}|${messageId}`;
+    const previous = pendingHides.get(key);
+    if (previous) clearTimeout(previous.timer);
+    const run = async (): Promise<void> => {
+      pendingHides.delete(key);
+      await replaceSecretCard(reference, messageId);
+    };
+    const timer = setTimeout(() => void run(), secretVisibleMs);
+    timer.unref();
+    pendingHides.set(key, { timer, run });
+  };
+
+  const onMessage = async (context: TurnContext, tenantId: string): Promise<void> => {
+    const activity = context.activity;
+    const log = logger.child({ activityId: activity.id });
+    const conversationType = activity.conversation?.conversationType;
+    if (conversationType !== 'personal') {
+      // Channels and group chats: requests are only taken one to one (nobody else reads the answers).
+      if (notices.firstSighting(`teams:${activity.id}`)) {
+        await context.sendActivity({ type: 'message', attachments: [CardFactory.adaptiveCard(renderOutboundCard({ text: DM_ONLY_NOTICE, tone: 'info' }))] });
+      }
+      return;
+    }
+    const chatUserId = chatUserIdOf(activity);
+    // Text only: card submits (`value`) and attachments are not requests. Mentions of the bot are removed.
+    const text = (TurnContext.removeRecipientMention(activity) ?? activity.text ?? '').trim();
+    if (chatUserId === undefined || text.length === 0 || typeof activity.id !== 'string') {
+      log.debug({ hasUser: chatUserId !== undefined }, 'teams message without user, id or text ignored');
+      return;
+    }
+    const message: InboundMessage = {
+      eventId: `teams:${activity.id}`,
+      conversation: conversationOf(activity, tenantId),
+      chatUserId,
+      chatTeamId: tenantId,
+      messageId: activity.id,
+      text,
+      receivedAt: clock.now(),
+    };
+    try {
+      await options.handlers.onMessage(message);
+    } catch (error) {
+      log.error({ err: errorText(error) }, 'onMessage failed');
+    }
+  };
+
+  const onCardAction = async (context: TurnContext, tenantId: string): Promise<InvokeResponse> => {
+    const activity = context.activity;
+    const value = record(activity.value);
+    const action = record(value['action']);
+    const verb = typeof action['verb'] === 'string' ? action['verb'] : '';
+    const data = record(action['data']);
+    const log = logger.child({ activityId: activity.id, verb });
+    if (value['trigger'] === 'automatic') {
+      // Our cards declare no `refresh`, so Teams should never ask; if it does, the answer is read-only:
+      // no handler runs and nothing is posted or updated (F04: a refresh must not cause an update loop).
+      return messageResponse('Nothing to refresh.');
+    }
+    if (verb === HIDE_SECRET_VERB) {
+      const key = `${activity.conversation.id}|${activity.replyToId ?? ''}`;
+      const pending = pendingHides.get(key);
+      if (pending) {
+        clearTimeout(pending.timer);
+        pendingHides.delete(key);
+      }
+      return cardResponse(renderShownOnceCard());
+    }
+    const chatUserId = chatUserIdOf(activity);
+    if (!isKnownVerb(verb) || chatUserId === undefined || typeof activity.id !== 'string') {
+      log.warn({}, 'unknown card action ignored');
+      return errorResponse(400, 'This button is no longer supported.');
+    }
+    const rawNote = typeof data[NOTE_INPUT_ID] === 'string' ? (data[NOTE_INPUT_ID] as string).trim().slice(0, NOTE_MAX_LENGTH) : '';
+    const inbound: InboundAction = {
+      // Teams gives every click its own activity id and a redelivery the same one (F03).
+      eventId: `teams:${activity.id}`,
+      conversation: conversationOf(activity, tenantId),
+      chatUserId,
+      chatTeamId: tenantId,
+      actionId: verb,
+      value: typeof data['value'] === 'string' ? data['value'] : '',
+      receivedAt: clock.now(),
+    };
+    if (activity.replyToId) inbound.messageId = activity.replyToId;
+    if (rawNote.length > 0) inbound.note = rawNote;
+
+    if (verb === CHAT_ACTIONS.revealSecret) {
+      try {
+        const secret = await options.handlers.onRevealSecret(inbound);
+        // The secret leaves only in this HTTP response (never a posted or logged activity); the card
+        // is swapped for "shown once" after `secretVisibleMs`, or at once with "Hide now".
+        scheduleHide(activity);
+        return cardResponse(renderSecretCard(secret));
+      } catch (error) {
+        // secret.* messages are user-safe by the port's contract; anything else is not shown.
+        const sentence = isAppError(error) && error.code.startsWith('secret.') ? error.message : GENERIC_REVEAL_FAILURE;
+        log.warn({ code: isAppError(error) ? error.code : 'unknown' }, 'secret not revealed');
+        return cardResponse(renderNoticeCard(sentence));
+      }
+    }
+    if (NOTE_REQUIRED.has(verb) && inbound.note === undefined) return errorResponse(400, NOTE_NEEDED);
+    try {
+      await options.handlers.onAction(inbound);
+    } catch (error) {
+      // The card keeps its buttons (error envelope, card unchanged) so the click can be repeated.
+      log.error({ err: errorText(error) }, 'onAction failed');
+      return errorResponse(500, CLICK_FAILED);
+    }
+    const name = typeof activity.from?.name === 'string' && activity.from.name.length > 0 ? activity.from.name : undefined;
+    return cardResponse(renderClickReceivedCard(RECEIVED_LABEL[verb] ?? 'Click', name, inbound.note));
+  };
+
+  // Errors are caught here rather than with `adapter.onTurnError`: the adapter is shared with the
+  // surface, whose proactive turns must see their connector errors (F05) instead of a swallowed log line.
+  const onTurn = async (context: TurnContext): Promise<void> => {
+    try {
+      await runTurn(context);
+    } catch (error) {
+      logger.error({ err: errorText(error), type: context.activity.type }, 'teams turn failed');
+      if (context.activity.type === ActivityTypes.Invoke) await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: errorResponse(500, CLICK_FAILED) });
+    }
+  };
+
+  const runTurn = async (context: TurnContext): Promise<void> => {
+    const activity = context.activity;
+    if (activity.channelId !== TEAMS_CHANNEL_ID) {
+      logger.debug({ channelId: activity.channelId }, 'non-Teams activity ignored');
+      if (activity.type === ActivityTypes.Invoke) await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 400 } });
+      return;
+    }
+    const tenantId = tenantOf(activity) ?? '';
+    if (activity.type === ActivityTypes.Message) {
+      await onMessage(context, tenantId);
+      return;
+    }
+    if (activity.type === ActivityTypes.Invoke) {
+      const response = activity.name === 'adaptiveCard/action' ? await onCardAction(context, tenantId) : { status: 501 };
+      await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: response });
+      return;
+    }
+    // conversationUpdate / installationUpdate / messageUpdate (edits: F01, an edit never re-runs a request)…
+    logger.debug({ type: activity.type }, 'teams activity ignored');
+  };
+
+  return {
+    adapter,
+    async handle(req, res) {
+      const pathname = (req.url ?? '/').split('?')[0];
+      if (pathname !== TEAMS_MESSAGES_PATH) return false;
+      if (req.method !== 'POST') {
+        res.writeHead(405, { allow: 'POST' });
+        res.end();
+        return true;
+      }
+      let body: unknown;
+      try {
+        body = await readBody(req);
+      } catch (error) {
+        res.writeHead((error as { status?: number }).status === 413 ? 413 : 400);
+        res.end();
+        return true;
+      }
+      // CloudAdapter checks the JWT (when an app id is set) before running `onTurn`: 401 otherwise.
+      await adapter.process({ body: record(body), headers: req.headers, method: req.method }, responseShim(res), onTurn);
+      return true;
+    },
+    async close() {
+      const pending = [...pendingHides.values()];
+      pendingHides.clear();
+      for (const hide of pending) clearTimeout(hide.timer);
+      await Promise.all(pending.map((hide) => hide.run()));
+    },
+  };
+}

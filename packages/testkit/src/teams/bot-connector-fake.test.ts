@@ -1,0 +1,43 @@
+import { createBotConnectorFake } from './bot-connector-fake';
+import type { BotConnectorFake } from './bot-connector-fake';
+
+const TENANT = 't-1';
+const member = { id: '29:a', aadObjectId: 'aaaaaaaa-1111-4111-8111-111111111111', name: 'A', userPrincipalName: 'a@contoso.test', tenantId: TENANT };
+
+describe('Bot Connector fake', () => {
+  let fake: BotConnectorFake;
+  beforeEach(async () => {
+    fake = await createBotConnectorFake();
+    fake.addMember(member);
+  });
+  afterEach(async () => fake.close());
+
+  const call = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(new URL(path, fake.url), { method, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+
+  it('creates the same personal conversation for a member every time, and 404s for unknown users', async () => {
+    const first = await call('POST', '/v3/conversations', { members: [{ id: member.aadObjectId }], tenantId: TENANT });
+    const second = await call('POST', '/v3/conversations', { members: [{ id: member.aadObjectId }], tenantId: TENANT });
+    expect(first.body['id']).toBe(fake.personalConversationId(member.aadObjectId));
+    expect(second.body['id']).toBe(first.body['id']);
+    expect((await call('POST', '/v3/conversations', { members: [{ id: 'nobody' }] })).status).toBe(404);
+  });
+
+  it('sends, updates and records activities; a removed conversation answers 403 / 404 with the connector codes', async () => {
+    const sent = await call('POST', '/v3/conversations/c1/activities', { type: 'message', text: 'v1' });
+    await call('PUT', `/v3/conversations/c1/activities/${encodeURIComponent(String(sent.body['id']))}`, { type: 'message', text: 'v2' });
+    expect(fake.activities('c1')[0]).toMatchObject({ activity: { text: 'v2' }, history: [{ text: 'v1' }] });
+    fake.removeConversation('c1', 403);
+    fake.removeConversation('c2', 404);
+    expect(await call('POST', '/v3/conversations/c1/activities', { type: 'message' })).toMatchObject({ status: 403, body: { error: { code: 'BotNotInConversationRoster' } } });
+    expect(await call('POST', '/v3/conversations/c2/activities', { type: 'message' })).toMatchObject({ status: 404, body: { error: { code: 'ConversationNotFound' } } });
+  });
+
+  it('reads a member by Entra object id or UPN', async () => {
+    expect((await call('GET', `/v3/conversations/c1/members/${member.aadObjectId}`)).body).toMatchObject({ aadObjectId: member.aadObjectId, userRole: 'user' });
+    expect((await call('GET', '/v3/conversations/c1/members/A%40contoso.test')).body).toMatchObject({ id: '29:a' });
+    expect((await call('GET', '/v3/conversations/c1/members/x%40contoso.test')).status).toBe(404);
+  });
+});
