@@ -1,10 +1,9 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { App, ErrorCode, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { Receiver, webApi } from '@slack/bolt';
-import { systemClock } from '@keyward/core';
+import { RecentIds, systemClock } from '@keyward/core';
 import type { Clock, InboundHandlers, Logger } from '@keyward/core';
 import { toSlackLogger } from './bolt-logger-adapter';
-import { RecentEventIds } from './recent-event-ids';
 import { onSlackBlockAction } from './slack-action-listener';
 import { NOTE_MODAL_CALLBACK_ID } from './note-modal';
 import { onSlackAppMention, onSlackMessageEvent } from './slack-message-listener';
@@ -90,7 +89,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     handlers: options.handlers,
     logger,
     clock: options.clock ?? systemClock,
-    recent: new RecentEventIds(),
+    recent: new RecentIds(),
   };
 
   app.event('message', async ({ event, body, context, client }) => {

@@ -1,8 +1,7 @@
 import type { webApi } from '@slack/bolt';
 import type { types as slackTypes } from '@slack/bolt';
-import type { Clock, InboundHandlers, InboundMessage, Logger } from '@keyward/core';
+import type { Clock, InboundHandlers, InboundMessage, Logger, RecentIds } from '@keyward/core';
 import { renderOutboundMessage } from './block-kit-renderer';
-import type { RecentEventIds } from './recent-event-ids';
 import { readEnvelopeEventId, readMessageEvent } from './slack-event-readers';
 
 /** F01: an edit never re-runs as a command; the user is told how to ask again. */
@@ -15,7 +14,7 @@ export interface SlackListenerDeps {
   handlers: InboundHandlers;
   logger: Logger;
   clock: Clock;
-  recent: RecentEventIds;
+  recent: RecentIds;
 }
 
 export interface SlackEventArgs {

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ActivityTypes, CardFactory, TurnContext } from 'botbuilder';
 import type { Activity, CloudAdapter, ConversationReference, InvokeResponse } from 'botbuilder';
-import { CHAT_ACTIONS, isAppError, systemClock } from '@keyward/core';
+import { CHAT_ACTIONS, isAppError, RecentIds, systemClock } from '@keyward/core';
 import type { ChatActionId, Clock, ConversationRef, InboundAction, InboundHandlers, InboundMessage, Logger } from '@keyward/core';
 import {
   ADAPTIVE_CARD_CONTENT_TYPE,
@@ -18,7 +18,6 @@ import {
 import type { AdaptiveCard } from './adaptive-card-renderer';
 import { TEAMS_CHANNEL_ID, createCloudAdapter, toConversationRef } from './bot-adapter';
 import type { TeamsCredentials } from './bot-adapter';
-import { RecentIds } from './recent-ids';
 
 /** Where Azure Bot Service delivers activities (the bot's "messaging endpoint"). */
 export const TEAMS_MESSAGES_PATH = '/api/messages';

@@ -20,3 +20,4 @@ export * from './use-cases';
 export * from './domain/normalize-name';
 export * from './domain/sanitize-text';
 export * from './domain/client-request-guid';
+export * from './domain/recent-ids';

@@ -1,14 +1,5 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { Redis } from 'ioredis';
 import { CHAT_ACTIONS } from '@keyward/core';
-import { openDatabase } from '@keyward/store';
 import {
   buildBlockActionsPayload,
   buildDirectMessageEvent,
@@ -27,7 +18,8 @@ import {
 } from '@keyward/testkit';
 import type { BotConnectorFake, EntraIdentityFake, GraphFake, OktaFake, OktaSeed, PostedActivity, RecordedSlackCall, SeedUser, SlackFake, TeamsMember } from '@keyward/testkit';
 import { approvalsDirectory } from './approval-scenario';
-import { buttonsOf, callText, postedTs, pushNumberShown, TEST_DATABASE_URL, TEST_REDIS_URL, waitUntil } from './product-harness';
+import { buttonsOf, callText, postedTs, pushNumberShown, waitUntil } from './product-harness';
+import { dropRunState, freePort, newRun, runEnv, spawnKeyward, waitForHealth } from './product-process';
 import { cardActions, cardText } from './teams-entra-harness';
 
 export { waitUntil } from './product-harness';
@@ -48,9 +40,6 @@ export interface Pairing {
   chat: ChatKind;
   idp: IdpKind;
 }
-
-const REPO_ROOT = path.resolve(__dirname, '../../../..');
-const BIN = path.join(REPO_ROOT, 'apps/keyward/bin/keyward.js');
 
 export const SLACK_ESCALATION_CHANNEL = 'C0HELPDESK';
 export const TEAMS_HELPDESK_CONVERSATION = '19:helpdesk-keyward@thread.tacv2';
@@ -159,17 +148,6 @@ export interface PairingHarness {
   issuedSecret(key: string, revealedView: string): string | undefined;
   stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   dispose(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function safeDecode(value: string): string {
@@ -336,90 +314,31 @@ export async function startPairing(pairing: Pairing, options: { people: PairingP
   }
 
   // --- the product ---
-  const runId = randomBytes(5).toString('hex');
-  const schema = `kw_e2e_pair_${runId}`;
-  const queuePrefix = `{kwe2epair-${runId}}`;
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'keyward-e2e-pair-'));
+  const run = newRun({ schema: 'kw_e2e_pair', queue: 'kwe2epair', dir: 'keyward-e2e-pair' });
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    // A developer's dotfiles (~/.okta/okta.yaml…) must not matter.
-    HOME: dataDir,
+    ...runEnv(run, { port }),
     ...idpEnv,
     ...chatEnv,
     ...(pairing.idp === 'entra' ? { PUBLIC_BASE_URL: url } : {}),
-    REDIS_URL: TEST_REDIS_URL,
-    QUEUE_PREFIX: queuePrefix,
-    DATABASE_URL: TEST_DATABASE_URL,
-    DATABASE_SCHEMA: schema,
-    DATA_DIR: dataDir,
-    // Loopback only (Teams emulator mode insists; Slack would otherwise bind 0.0.0.0).
-    HOST: '127.0.0.1',
-    PORT: String(port),
     STEPUP_POLL_INTERVAL_MS: '200',
     LOG_LEVEL: options.logLevel ?? 'warn',
   };
 
-  const chunks: string[] = [];
-  const child: ChildProcess = spawn(process.execPath, [BIN, 'start'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
-  child.stderr?.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
-  let exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => {
-      exitInfo = { code, signal };
-      resolve(exitInfo);
-    });
-  });
-  const output = (): string => chunks.join('');
+  const child = spawnKeyward({ env });
+  const output = child.output;
 
   let disposed = false;
   const dispose = async (): Promise<void> => {
     if (disposed) return;
     disposed = true;
-    if (exitInfo === undefined) {
-      child.kill('SIGKILL');
-      await exited;
-    }
+    await child.kill();
     await Promise.allSettled([okta?.close(), graph?.close(), identity?.close(), slack?.close(), connector?.close()]);
-    const database = await openDatabase({ url: TEST_DATABASE_URL, schema, poolSize: 1 });
-    try {
-      await database.db.schema.dropSchema(schema).ifExists().cascade().execute();
-    } finally {
-      await database.close();
-    }
-    const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
-    try {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${queuePrefix}:*`, 'COUNT', 500);
-        cursor = next;
-        if (keys.length > 0) await redis.del(...keys);
-      } while (cursor !== '0');
-    } finally {
-      redis.disconnect();
-    }
-    rmSync(dataDir, { recursive: true, force: true });
+    await dropRunState({ schema: run.schema, redisPrefix: run.queuePrefix, dirs: [run.dataDir] });
   };
 
-  const deadline = Date.now() + 45_000;
-  for (;;) {
-    if (exitInfo !== undefined) {
-      await dispose();
-      throw new Error(`keyward (${pairing.chat}+${pairing.idp}) exited during start-up (code ${exitInfo.code}):\n${output()}`);
-    }
-    const status = await fetch(`${url}/healthz`).then(
-      (r) => r.status,
-      () => 0,
-    );
-    if (status === 200) break;
-    if (Date.now() > deadline) {
-      await dispose();
-      throw new Error(`keyward (${pairing.chat}+${pairing.idp}) did not become healthy within 45 s:\n${output()}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await waitForHealth(child, url, { name: `keyward (${pairing.chat}+${pairing.idp})`, onFailure: dispose });
 
   const person = (key: string): PairingPerson => {
     const found = people.get(key);
@@ -605,9 +524,8 @@ export async function startPairing(pairing: Pairing, options: { people: PairingP
     },
 
     async stop() {
-      if (exitInfo !== undefined) return exitInfo;
-      child.kill('SIGTERM');
-      return exited;
+      const { code, signal } = await child.stop('SIGTERM');
+      return { code, signal };
     },
 
     dispose,

@@ -1,13 +1,4 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { Redis } from 'ioredis';
-import { openDatabase } from '@keyward/store';
 import {
   buildBlockActionsPayload,
   buildDirectMessageEvent,
@@ -33,6 +24,7 @@ import type {
   SlackSigningOptions,
   SubmittedViewSource,
 } from '@keyward/testkit';
+import { dropRunState, freePort, newRun, runEnv, runKeywardCli, spawnKeyward, waitForHealth } from './product-process';
 import { callText } from './slack-call-readers';
 
 export { buttonsOf, callText, postedTs, pushNumberShown } from './slack-call-readers';
@@ -45,12 +37,7 @@ export { buttonsOf, callText, postedTs, pushNumberShown } from './slack-call-rea
  * sent, its stdout/stderr and its exit code.
  */
 
-const REPO_ROOT = path.resolve(__dirname, '../../../..');
-const BIN = path.join(REPO_ROOT, 'apps/keyward/bin/keyward.js');
-
-/** Same override as the store's own integration tests, so CI can point every suite at one server. */
-export const TEST_DATABASE_URL = process.env.KEYWARD_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-export const TEST_REDIS_URL = 'redis://127.0.0.1:6379';
+export { TEST_DATABASE_URL, TEST_REDIS_URL } from './product-process';
 
 export const ESCALATION_CHANNEL = 'C0HELPDESK';
 const SIGNING_SECRET = `test-signing-${randomBytes(12).toString('hex')}`;
@@ -199,17 +186,6 @@ export async function waitUntil<T>(probe: () => T | undefined | false, what: str
   }
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** Monotonic Slack-style ts values, so two DMs sent in the same second never share a thread. */
 let tsCounter = 0;
 function nextTs(): string {
@@ -231,16 +207,10 @@ export async function startProduct(options: HarnessOptions): Promise<ProductHarn
   const ownIds = new Set(built.map((b) => b.slack.id));
   const slack = await createSlackFake({ botToken: BOT_TOKEN, users: [...defaultSlackUsers().filter((u) => !ownIds.has(u.id)), ...built.map((b) => b.slack)] });
 
-  const runId = randomBytes(5).toString('hex');
-  const schema = `kw_e2e_${runId}`;
-  const queuePrefix = `{kwe2e-${runId}}`;
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'keyward-e2e-'));
+  const run = newRun({ schema: 'kw_e2e', queue: 'kwe2e', dir: 'keyward-e2e' });
   const port = await freePort();
   const env: Record<string, string> = {
-    // Node needs nothing else; PATH lets the product find redis-server should it ever need one, and
-    // HOME points at the temp dir so the Okta SDK cannot pick up a developer's ~/.okta/okta.yaml.
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: dataDir,
+    ...runEnv(run, { port }),
     SLACK_BOT_TOKEN: BOT_TOKEN,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: slack.apiUrl,
@@ -248,14 +218,6 @@ export async function startProduct(options: HarnessOptions): Promise<ProductHarn
     IDP: 'okta',
     OKTA_ORG_URL: okta.url,
     OKTA_API_TOKEN: OKTA_TOKEN,
-    REDIS_URL: TEST_REDIS_URL,
-    QUEUE_PREFIX: queuePrefix,
-    DATABASE_URL: TEST_DATABASE_URL,
-    DATABASE_SCHEMA: schema,
-    DATA_DIR: dataDir,
-    // Loopback only: with Slack configured the product would otherwise bind 0.0.0.0.
-    HOST: '127.0.0.1',
-    PORT: String(port),
     STEPUP_POLL_INTERVAL_MS: String(options.pollIntervalMs ?? 200),
     LOG_LEVEL: options.logLevel ?? 'warn',
     ...(options.extraEnv ?? {}),
@@ -263,68 +225,19 @@ export async function startProduct(options: HarnessOptions): Promise<ProductHarn
   const url = `http://127.0.0.1:${port}`;
   const eventsUrl = `${url}/slack/events`;
 
-  const chunks: string[] = [];
-  const child: ChildProcess = spawn(process.execPath, [BIN, 'start'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
-  child.stderr?.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
-  let exitInfo: { code: number | null; signal: NodeJS.Signals | null; at: number } | undefined;
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) => {
-    child.once('exit', (code, signal) => {
-      exitInfo = { code, signal, at: Date.now() };
-      resolve(exitInfo);
-    });
-  });
-  const output = (): string => chunks.join('');
+  const child = spawnKeyward({ env });
+  const output = child.output;
 
   let disposed = false;
   const cleanUp = async (): Promise<void> => {
     if (disposed) return;
     disposed = true;
-    if (exitInfo === undefined) {
-      child.kill('SIGKILL');
-      await exited;
-    }
+    await child.kill();
     await Promise.allSettled([okta.close(), slack.close()]);
-    // Through the store the product uses (a declared dependency): opening the run's own schema is a
-    // no-op migration, and the schema builder drops it with everything in it.
-    const database = await openDatabase({ url: TEST_DATABASE_URL, schema, poolSize: 1 });
-    try {
-      await database.db.schema.dropSchema(schema).ifExists().cascade().execute();
-    } finally {
-      await database.close();
-    }
-    const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
-    try {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${queuePrefix}:*`, 'COUNT', 500);
-        cursor = next;
-        if (keys.length > 0) await redis.del(...keys);
-      } while (cursor !== '0');
-    } finally {
-      redis.disconnect();
-    }
-    rmSync(dataDir, { recursive: true, force: true });
+    await dropRunState({ schema: run.schema, redisPrefix: run.queuePrefix, dirs: [run.dataDir] });
   };
 
-  // Ready means GET /healthz = 200 (the contract); a child that dies first fails with its output.
-  const deadline = Date.now() + 45_000;
-  for (;;) {
-    if (exitInfo !== undefined) {
-      await cleanUp();
-      throw new Error(`keyward exited during start-up (code ${exitInfo.code}, signal ${exitInfo.signal}):\n${output()}`);
-    }
-    const status = await fetch(`${url}/healthz`).then(
-      (r) => r.status,
-      () => 0,
-    );
-    if (status === 200) break;
-    if (Date.now() > deadline) {
-      await cleanUp();
-      throw new Error(`keyward did not become healthy within 45 s:\n${output()}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await waitForHealth(child, url, { onFailure: cleanUp });
 
   const people = new Map<string, Employee>();
   for (const b of built) {
@@ -420,24 +333,9 @@ export async function startProduct(options: HarnessOptions): Promise<ProductHarn
     oktaRequestsAbout: (slackId) => okta.requests().filter(aboutUser(slackId)),
     idpWritesOn: (slackId) => okta.writes().filter((r) => r.operation !== 'verifyFactor').filter(aboutUser(slackId)),
 
-    runCli: (args) =>
-      new Promise((resolve, reject) => {
-        const cli = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-        let stdout = '';
-        let stderr = '';
-        cli.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-        cli.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-        cli.once('error', reject);
-        cli.once('exit', (code) => resolve({ code, stdout, stderr }));
-      }),
+    runCli: (args) => runKeywardCli(args, env),
 
-    async stop() {
-      if (exitInfo !== undefined) return { code: exitInfo.code, signal: exitInfo.signal, ms: 0 };
-      const sentAt = Date.now();
-      child.kill('SIGTERM');
-      const info = await exited;
-      return { code: info.code, signal: info.signal, ms: info.at - sentAt };
-    },
+    stop: () => child.stop('SIGTERM'),
 
     dispose: cleanUp,
   };

@@ -1,16 +1,8 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { Redis } from 'ioredis';
-import { openDatabase } from '@keyward/store';
 import { createBotConnectorFake, createEntraIdentityFake, createGraphFake, teamsCardActionActivity, teamsMessageActivity } from '@keyward/testkit';
 import type { BotConnectorFake, EntraIdentityFake, GraphFake, GraphLoggedRequest, GraphSeedUser, PostedActivity, TeamsActivity, TeamsMember } from '@keyward/testkit';
-import { TEST_DATABASE_URL, TEST_REDIS_URL, waitUntil } from './product-harness';
+import { waitUntil } from './product-harness';
+import { dropRunState, freePort, newRun, runEnv, runKeywardCli, spawnKeyward, waitForHealth } from './product-process';
 
 export { waitUntil } from './product-harness';
 
@@ -22,9 +14,6 @@ export { waitUntil } from './product-harness';
  * The test plays Teams (POST /api/messages with Teams-shaped activities) and the user's browser
  * (following the sign-in link to the authorize endpoint and back to PUBLIC_BASE_URL/oidc/callback).
  */
-
-const REPO_ROOT = path.resolve(__dirname, '../../../..');
-const BIN = path.join(REPO_ROOT, 'apps/keyward/bin/keyward.js');
 
 /** The helpdesk channel's conversation id (TEAMS_ESCALATION_CONVERSATION). */
 export const HELPDESK_CONVERSATION = '19:helpdesk-keyward@thread.tacv2';
@@ -86,17 +75,6 @@ export interface TeamsEntraHarness {
   dispose(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** The attachments of a posted activity as JSON (for "never contains" checks on the raw wire). */
 export function cardJson(posted: PostedActivity): string {
   return JSON.stringify(posted.activity['attachments'] ?? []);
@@ -144,16 +122,12 @@ export async function startTeamsEntraProduct(options: { people: TeamsPersonSpec[
     people.set(spec.name, { objectId, member, conversationId: connector.personalConversationId(objectId) });
   }
 
-  const runId = randomBytes(5).toString('hex');
-  const schema = `kw_e2e_ms_${runId}`;
-  const queuePrefix = `{kwe2ems-${runId}}`;
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'keyward-e2e-ms-'));
+  const run = newRun({ schema: 'kw_e2e_ms', queue: 'kwe2ems', dir: 'keyward-e2e-ms' });
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
     // msal-node and the Graph client read nothing from HOME, but a developer's dotfiles must not matter.
-    HOME: dataDir,
+    ...runEnv(run, { port }),
     IDP: 'entra',
     AZURE_TENANT_ID: tenantId,
     AZURE_CLIENT_ID: CLIENT_ID,
@@ -167,77 +141,24 @@ export async function startTeamsEntraProduct(options: { people: TeamsPersonSpec[
     MICROSOFT_APP_TENANT_ID: tenantId,
     TEAMS_SERVICE_URL: connector.url,
     TEAMS_ESCALATION_CONVERSATION: HELPDESK_CONVERSATION,
-    REDIS_URL: TEST_REDIS_URL,
-    QUEUE_PREFIX: queuePrefix,
-    DATABASE_URL: TEST_DATABASE_URL,
-    DATABASE_SCHEMA: schema,
-    DATA_DIR: dataDir,
-    HOST: '127.0.0.1',
-    PORT: String(port),
     STEPUP_POLL_INTERVAL_MS: '200',
     LOG_LEVEL: options.logLevel ?? 'info',
     ...(options.extraEnv ?? {}),
   };
 
-  const chunks: string[] = [];
-  const child: ChildProcess = spawn(process.execPath, [BIN, 'start'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
-  child.stderr?.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
-  let exitInfo: { code: number | null; signal: NodeJS.Signals | null; at: number } | undefined;
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) => {
-    child.once('exit', (code, signal) => {
-      exitInfo = { code, signal, at: Date.now() };
-      resolve(exitInfo);
-    });
-  });
-  const output = (): string => chunks.join('');
+  const child = spawnKeyward({ env });
+  const output = child.output;
 
   let disposed = false;
   const cleanUp = async (): Promise<void> => {
     if (disposed) return;
     disposed = true;
-    if (exitInfo === undefined) {
-      child.kill('SIGKILL');
-      await exited;
-    }
+    await child.kill();
     await Promise.allSettled([identity.close(), graph.close(), connector.close()]);
-    const database = await openDatabase({ url: TEST_DATABASE_URL, schema, poolSize: 1 });
-    try {
-      await database.db.schema.dropSchema(schema).ifExists().cascade().execute();
-    } finally {
-      await database.close();
-    }
-    const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
-    try {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${queuePrefix}:*`, 'COUNT', 500);
-        cursor = next;
-        if (keys.length > 0) await redis.del(...keys);
-      } while (cursor !== '0');
-    } finally {
-      redis.disconnect();
-    }
-    rmSync(dataDir, { recursive: true, force: true });
+    await dropRunState({ schema: run.schema, redisPrefix: run.queuePrefix, dirs: [run.dataDir] });
   };
 
-  const deadline = Date.now() + 45_000;
-  for (;;) {
-    if (exitInfo !== undefined) {
-      await cleanUp();
-      throw new Error(`keyward exited during start-up (code ${exitInfo.code}, signal ${exitInfo.signal}):\n${output()}`);
-    }
-    const status = await fetch(`${url}/healthz`).then(
-      (r) => r.status,
-      () => 0,
-    );
-    if (status === 200) break;
-    if (Date.now() > deadline) {
-      await cleanUp();
-      throw new Error(`keyward did not become healthy within 45 s:\n${output()}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await waitForHealth(child, url, { onFailure: cleanUp });
 
   const person = (name: string): TeamsPerson => {
     const found = people.get(name);
@@ -285,23 +206,8 @@ export async function startTeamsEntraProduct(options: { people: TeamsPersonSpec[
       const id = person(name).objectId;
       return graph.requests.filter((r) => r.method !== 'GET' && decodeURIComponent(r.url).includes(id));
     },
-    runCli: (args) =>
-      new Promise((resolve, reject) => {
-        const cli = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-        let stdout = '';
-        let stderr = '';
-        cli.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-        cli.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-        cli.once('error', reject);
-        cli.once('exit', (code) => resolve({ code, stdout, stderr }));
-      }),
-    async stop() {
-      if (exitInfo !== undefined) return { code: exitInfo.code, signal: exitInfo.signal, ms: 0 };
-      const sentAt = Date.now();
-      child.kill('SIGTERM');
-      const info = await exited;
-      return { code: info.code, signal: info.signal, ms: info.at - sentAt };
-    },
+    runCli: (args) => runKeywardCli(args, env),
+    stop: () => child.stop('SIGTERM'),
     dispose: cleanUp,
   };
 }

@@ -1,17 +1,10 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { Redis } from 'ioredis';
 import { openDatabase } from '@keyward/store';
 import { buildBlockActionsPayload, buildDirectMessageEvent, createOktaFake, createSlackFake, defaultSlackUsers, deliverSlackRequest, signSlackEvent, signSlackInteraction } from '@keyward/testkit';
 import type { LoggedRequest, OktaFake, OktaSeed, RecordedSlackCall, SlackDeliveryResult, SlackFake, SlackSigningOptions } from '@keyward/testkit';
-import { ESCALATION_CHANNEL, TEST_DATABASE_URL, TEST_REDIS_URL, employee, pushNumberShown, waitUntil } from '../../support/product-harness';
+import { ESCALATION_CHANNEL, employee, pushNumberShown, waitUntil } from '../../support/product-harness';
 import type { EmployeeSpec } from '../../support/product-harness';
+import { dropRunState, freePort, healthStatus, newRun, runEnv, spawnKeyward, TEST_DATABASE_URL, TEST_REDIS_URL, waitForReady } from '../../support/product-process';
 
 /*
  * Several Keyward processes (`keyward start --role gateway|worker`) on one Redis and one PostgreSQL
@@ -19,9 +12,6 @@ import type { EmployeeSpec } from '../../support/product-harness';
  * product harness, everything is learnt from the wire; unlike it, processes can be added, SIGKILLed
  * and restarted one by one, and Redis can be a private, persistent instance the test restarts.
  */
-
-const REPO_ROOT = path.resolve(__dirname, '../../../../..');
-const BIN = path.join(REPO_ROOT, 'apps/keyward/bin/keyward.js');
 
 export type ProcessRole = 'gateway' | 'worker' | 'all';
 
@@ -76,17 +66,6 @@ export interface Cluster {
   dispose(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 let tsCounter = 0;
 function nextTs(): string {
   tsCounter += 1;
@@ -106,14 +85,11 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   });
   const ownIds = new Set(built.map((b) => b.slack.id));
   const slack = await createSlackFake({ botToken, users: [...defaultSlackUsers().filter((u) => !ownIds.has(u.id)), ...built.map((b) => b.slack)] });
-  const runId = randomBytes(5).toString('hex');
-  const schema = `kw_rel_${runId}`;
-  const queuePrefix = `{kwrel-${runId}}`;
+  const run = newRun({ schema: 'kw_rel', queue: 'kwrel', dir: 'keyward-rel' });
+  const { schema } = run;
   const redisUrl = options.redisUrl ?? TEST_REDIS_URL;
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'keyward-rel-'));
   const baseEnv: Record<string, string> = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: dataDir,
+    ...runEnv(run, { redisUrl }),
     SLACK_BOT_TOKEN: botToken,
     SLACK_SIGNING_SECRET: signingSecret,
     SLACK_API_URL: slack.apiUrl,
@@ -121,14 +97,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     IDP: 'okta',
     OKTA_ORG_URL: okta.url,
     OKTA_API_TOKEN: oktaToken,
-    REDIS_URL: redisUrl,
-    QUEUE_PREFIX: queuePrefix,
-    DATABASE_URL: TEST_DATABASE_URL,
-    DATABASE_SCHEMA: schema,
-    DATA_DIR: dataDir,
     // Every process shares the vault key, as a real multi-host deployment must.
     SECRET_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    HOST: '127.0.0.1',
     STEPUP_POLL_INTERVAL_MS: String(options.pollIntervalMs ?? 200),
     WORKER_LOCK_DURATION_MS: String(options.lockDurationMs ?? 60_000),
     LOG_LEVEL: 'warn',
@@ -140,44 +110,21 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const start = async (role: ProcessRole, name = `${role}-${(counter += 1)}`): Promise<KeywardProcess> => {
     const port = role === 'worker' ? 0 : await freePort();
     const env = { ...baseEnv, PORT: String(port) };
-    const chunks: string[] = [];
-    const child: ChildProcess = spawn(process.execPath, [BIN, 'start', '--role', role], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout?.on('data', (c: Buffer) => chunks.push(c.toString('utf8')));
-    child.stderr?.on('data', (c: Buffer) => chunks.push(c.toString('utf8')));
-    let exit: { code: number | null; signal: NodeJS.Signals | null; at: number } | undefined;
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
-      child.once('exit', (code, signal) => {
-        exit = { code, signal, at: Date.now() };
-        resolve(exit);
-      }),
-    );
-    const output = (): string => chunks.join('');
+    const child = spawnKeyward({ env, role });
     const url = role === 'worker' ? undefined : `http://127.0.0.1:${port}`;
     // Ready: a gateway answers /healthz; a worker prints its banner once every BullMQ worker runs.
-    const deadline = Date.now() + 45_000;
-    for (;;) {
-      if (exit !== undefined) throw new Error(`${name} exited during start-up (${exit.code ?? exit.signal}):\n${output()}`);
-      if (url === undefined ? output().includes('Keyward is running') : (await fetch(`${url}/healthz`).then((r) => r.status, () => 0)) === 200) break;
-      if (Date.now() > deadline) {
-        child.kill('SIGKILL');
-        throw new Error(`${name} did not start within 45 s:\n${output()}`);
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitForReady(child, async () => (url === undefined ? child.output().includes('Keyward is running') : (await healthStatus(url)) === 200), 'start', {
+      name,
+      onFailure: () => child.kill(),
+    });
     const proc: KeywardProcess = {
       role,
       name,
       url,
-      pid: child.pid ?? -1,
-      output,
-      exited: () => exit !== undefined,
-      async stop(signal = 'SIGTERM') {
-        if (exit !== undefined) return { code: exit.code, signal: exit.signal, ms: 0 };
-        const sentAt = Date.now();
-        child.kill(signal);
-        const info = await exited;
-        return { code: info.code, signal: info.signal, ms: info.at - sentAt };
-      },
+      pid: child.pid,
+      output: child.output,
+      exited: () => child.exit() !== undefined,
+      stop: (signal = 'SIGTERM') => child.stop(signal),
     };
     processes.push(proc);
     return proc;
@@ -241,27 +188,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     async dispose() {
       await Promise.allSettled(processes.map((p) => p.stop('SIGKILL')));
       await Promise.allSettled([okta.close(), slack.close()]);
-      const database = await openDatabase({ url: TEST_DATABASE_URL, schema, poolSize: 1 });
-      try {
-        await database.db.schema.dropSchema(schema).ifExists().cascade().execute();
-      } finally {
-        await database.close();
-      }
-      const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, retryStrategy: () => null });
-      redis.on('error', () => undefined);
-      try {
-        let cursor = '0';
-        do {
-          const [next, keys] = await redis.scan(cursor, 'MATCH', `${queuePrefix}:*`, 'COUNT', 500);
-          cursor = next;
-          if (keys.length > 0) await redis.del(...keys);
-        } while (cursor !== '0');
-      } catch {
-        // A private Redis may already be gone; nothing of ours is left in it then.
-      } finally {
-        redis.disconnect();
-      }
-      rmSync(dataDir, { recursive: true, force: true });
+      await dropRunState({ schema, redisPrefix: run.queuePrefix, dirs: [run.dataDir], redisUrl, redisMayBeGone: true });
     },
   };
 }

@@ -1,9 +1,10 @@
 /**
- * A bounded, in-process memory of event ids this process already answered itself (notices, "DM me"
- * replies). Slack redelivers unacknowledged events with the same event_id; this keeps a redelivery from
- * posting the same notice twice. It is NOT the request dedup: that is the core's, and durable.
+ * A bounded, in-process memory of ids a chat adapter already answered itself (notices, "DM me"
+ * replies). Slack redelivers unacknowledged events with the same event_id and Teams a slow activity
+ * with the same id; this keeps a redelivery from posting the same notice twice. It is NOT the request
+ * dedup: that is the core's, and durable. The oldest id is forgotten once `capacity` is exceeded.
  */
-export class RecentEventIds {
+export class RecentIds {
   private readonly ids = new Set<string>();
 
   constructor(private readonly capacity = 2000) {}
