@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from './load-config';
@@ -57,10 +57,14 @@ describe('loadConfig', () => {
 
   it('reads secrets from *_FILE', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kw-cfg-'));
-    writeFileSync(path.join(dir, 'token'), 'xoxb-from-file\n');
-    const config = loadConfig({ SLACK_BOT_TOKEN_FILE: path.join(dir, 'token'), SLACK_SIGNING_SECRET: 's', SLACK_ESCALATION_CHANNEL: 'C1' });
-    expect(config.slack?.botToken).toBe('xoxb-from-file');
-    expect(() => loadConfig({ SLACK_BOT_TOKEN_FILE: '/nonexistent' })).toThrow(/cannot read/);
+    try {
+      writeFileSync(path.join(dir, 'token'), 'xoxb-from-file\n');
+      const config = loadConfig({ SLACK_BOT_TOKEN_FILE: path.join(dir, 'token'), SLACK_SIGNING_SECRET: 's', SLACK_ESCALATION_CHANNEL: 'C1' });
+      expect(config.slack?.botToken).toBe('xoxb-from-file');
+      expect(() => loadConfig({ SLACK_BOT_TOKEN_FILE: '/nonexistent' })).toThrow(/cannot read/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses to expose the console on a public address', () => {
