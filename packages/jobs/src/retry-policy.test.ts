@@ -24,3 +24,13 @@ describe('retry policy', () => {
     expect(fromQueueError(plain)).toBe(plain);
   });
 });
+
+describe('backoffDelay after a server-given reset', () => {
+  it('spreads retries that share one reset over a short span after it, never before it', () => {
+    const limited = new AppError('idp.rate_limited', 'slow down', { retryable: true, retryAfterMs: 4_000 });
+    const delays = [0, 0.25, 0.5, 0.99].map((r) => backoffDelay(1, limited, () => r));
+    expect(Math.min(...delays)).toBe(4_000);
+    expect(Math.max(...delays)).toBeLessThanOrEqual(4_000 + 1_000);
+    expect(new Set(delays).size).toBe(4);
+  });
+});
