@@ -1,14 +1,6 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { Redis } from 'ioredis';
-import { chromium } from 'playwright-core';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
+import { approveOnPhone as tapPushNumber, browserSuite, openConsole, pickPerson, say } from './support/console-browser';
+import type { ConsoleSession } from './support/console-browser';
 
 /*
  * Issue #3 in the console, in a real browser: the same launch as console.browser.int.test.ts
@@ -20,112 +12,16 @@ import type { Browser, Locator, Page } from 'playwright-core';
  * under CI (where .ci/run installs it), like the #2 console test.
  */
 
-const REPO_ROOT = path.resolve(__dirname, '../../..');
-const CHROMIUM_PATH = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const REDIS_URL = 'redis://127.0.0.1:6379';
-const hasChromium = existsSync(CHROMIUM_PATH);
-const inCi = Boolean(process.env.CI);
-const describeBrowser = hasChromium || inCi ? describe : describe.skip;
-const suiteTitle = hasChromium || inCi
-  ? 'console approvals and cases in headless Chromium against `keyward start` (embedded default)'
-  : `console approvals — SKIPPED: ${CHROMIUM_PATH} is missing (apt-get install -y chromium)`;
-
-interface Running {
-  child: ChildProcess;
-  output: string[];
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  url: string;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function startKeyward(dataDir: string, port: number, queuePrefix: string): Running {
-  // A fresh environment: nothing from the developer's shell may turn the embedded default into something else.
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    DATA_DIR: dataDir,
-    PORT: String(port),
-    REDIS_URL,
-    QUEUE_PREFIX: queuePrefix,
-    STEPUP_POLL_INTERVAL_MS: '250',
-    LOG_LEVEL: 'warn',
-  };
-  const child = spawn(process.execPath, ['apps/keyward/bin/keyward.js', 'start'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output: string[] = [];
-  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal }));
-  });
-  return { child, output, exited, url: `http://127.0.0.1:${port}` };
-}
-
-async function waitHealthy(running: Running, timeoutMs: number): Promise<void> {
-  let gone = false;
-  void running.exited.then(() => {
-    gone = true;
-  });
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (gone) throw new Error(`keyward start exited before it was healthy:\n${running.output.join('').slice(-4000)}`);
-    try {
-      if ((await fetch(`${running.url}/healthz`)).status === 200) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-  throw new Error(`keyward start was not healthy after ${timeoutMs} ms:\n${running.output.join('').slice(-4000)}`);
-}
-
-async function dropRedisKeys(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-  try {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-  } finally {
-    redis.disconnect();
-  }
-}
-
-async function pickPerson(page: Page, displayName: string): Promise<void> {
-  await page.getByTestId('person-option').filter({ has: page.getByText(displayName, { exact: true }) }).click();
-  await page.getByTestId('chat-subtitle').filter({ hasText: displayName }).waitFor();
-}
-
-async function say(page: Page, text: string): Promise<Locator> {
-  const input = page.getByTestId('message-input');
-  await input.click();
-  await input.pressSequentially(text);
-  await page.getByTestId('send-button').click();
-  const thread = page.getByTestId('thread').filter({ has: page.locator('[data-author="user"]', { hasText: text }) }).last();
-  await thread.waitFor();
-  return thread;
-}
+const { describeBrowser, suiteTitle } = browserSuite('console approvals and cases in headless Chromium against `keyward start` (embedded default)');
 
 /** The thread of an earlier message, after switching back to its author (the DM is reloaded). */
 function threadOf(page: Page, text: string): Locator {
   return page.getByTestId('thread').filter({ has: page.locator('[data-author="user"]', { hasText: text }) }).last();
 }
 
+/** Approves the push with the number shown, then waits until the phone is idle again. */
 async function approveOnPhone(page: Page, thread: Locator): Promise<void> {
-  const number = (await thread.getByTestId('message-emphasis').last().innerText()).trim();
-  expect(number).toMatch(/^\d{1,3}$/);
-  const push = page.getByTestId('phone').getByTestId('phone-push');
-  await push.waitFor();
-  await push.getByTestId('phone-choice').filter({ hasText: new RegExp(`^${number}$`) }).click();
-  await page.getByTestId('phone-result').waitFor();
+  await tapPushNumber(page, thread);
   await page.getByTestId('phone-idle').waitFor();
 }
 
@@ -135,55 +31,29 @@ function botSays(thread: Locator, text: string | RegExp): Locator {
 }
 
 describeBrowser(suiteTitle, () => {
-  let dataDir: string | undefined;
-  const queuePrefix = `kwconsole-${randomUUID()}`;
-  const pageErrors: string[] = [];
-  let running: Running | undefined;
-  let browser: Browser | undefined;
-  let launching: Promise<Browser> | undefined;
+  let session: ConsoleSession | undefined;
   let page: Page;
 
   beforeAll(async () => {
-    if (!hasChromium) throw new Error(`${CHROMIUM_PATH} is missing but CI is set: the console browser test must not be skipped in CI.`);
-    dataDir = mkdtempSync(path.join(tmpdir(), 'keyward-console-approvals-'));
-    running = startKeyward(dataDir, await freePort(), queuePrefix);
-    launching = chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-    await waitHealthy(running, 30_000);
-    browser = await launching;
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(`console.error: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => pageErrors.push(`uncaught: ${error.message}`));
-    await page.goto(`${running.url}/`);
-    await page.locator('body[data-ready="true"]').waitFor();
-    await page.getByTestId('connection-status').filter({ hasText: 'Live' }).waitFor();
+    session = await openConsole({ dirPrefix: 'keyward-console-approvals-' });
+    page = session.page;
   }, 40_000);
 
   afterAll(async () => {
-    const opened = browser ?? (await launching?.catch(() => undefined));
-    await opened?.close();
-    if (running && running.child.exitCode === null && running.child.signalCode === null) {
-      running.child.kill('SIGTERM');
-      await running.exited;
-    }
-    await dropRedisKeys(queuePrefix);
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await session?.dispose();
   }, 20_000);
 
   const withProductLog = (body: () => Promise<void>) => async (): Promise<void> => {
     try {
       await body();
     } catch (error) {
-      if (error instanceof Error) error.message += `\n\n--- keyward start output (tail) ---\n${(running?.output.join('') ?? '').slice(-4000)}`;
+      if (error instanceof Error) error.message += `\n\n--- keyward start output (tail) ---\n${(session?.child.output() ?? '').slice(-4000)}`;
       throw error;
     }
   };
 
   afterEach(() => {
-    expect(pageErrors.splice(0)).toEqual([]);
+    expect((session?.pageErrors.splice(0) ?? [])).toEqual([]);
   });
 
   it('Alice: "add me to design-team" → push on her phone → Frank approves the card in his DM → "You\'re now in design-team"', withProductLog(async () => {

@@ -1,14 +1,6 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { Redis } from 'ioredis';
-import { chromium } from 'playwright-core';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
+import { approveOnPhone, browserSuite, openConsole, pickPerson, say } from './support/console-browser';
+import type { ConsoleSession } from './support/console-browser';
 
 /*
  * Issue #2: the console, end to end, in a real browser. The product is started exactly as a new user
@@ -21,122 +13,8 @@ import type { Browser, Locator, Page } from 'playwright-core';
  * there is a broken machine, not a reason to go green.
  */
 
-const REPO_ROOT = path.resolve(__dirname, '../../..');
-const CHROMIUM_PATH = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const REDIS_URL = 'redis://127.0.0.1:6379';
 const SCREENSHOT = '/tmp/keyward-console.png';
-const hasChromium = existsSync(CHROMIUM_PATH);
-const inCi = Boolean(process.env.CI);
-
-const suiteTitle = hasChromium || inCi
-  ? 'console in headless Chromium against `keyward start` (embedded default)'
-  : `console in headless Chromium — SKIPPED: ${CHROMIUM_PATH} is missing (apt-get install -y chromium)`;
-const describeBrowser = hasChromium || inCi ? describe : describe.skip;
-
-/** The user-visible state of one running product, shared by the scenarios below. */
-interface Running {
-  child: ChildProcess;
-  output: string[];
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  url: string;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function startKeyward(dataDir: string, port: number, queuePrefix: string): Running {
-  // A fresh environment, not the test runner's: no SLACK_*/OKTA_*/DATABASE_URL from the developer's
-  // shell may turn the embedded default into something else, and no NODE_ENV=test from jest.
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    DATA_DIR: dataDir,
-    PORT: String(port),
-    REDIS_URL,
-    QUEUE_PREFIX: queuePrefix,
-    STEPUP_POLL_INTERVAL_MS: '250',
-    LOG_LEVEL: 'warn',
-  };
-  const child = spawn(process.execPath, ['apps/keyward/bin/keyward.js', 'start'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output: string[] = [];
-  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal }));
-  });
-  return { child, output, exited, url: `http://127.0.0.1:${port}` };
-}
-
-async function waitHealthy(running: Running, timeoutMs: number): Promise<void> {
-  let gone = false;
-  void running.exited.then(() => {
-    gone = true;
-  });
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (gone) throw new Error(`keyward start exited before it was healthy:\n${running.output.join('').slice(-4000)}`);
-    try {
-      const response = await fetch(`${running.url}/healthz`);
-      if (response.status === 200) return;
-    } catch {
-      // Not listening yet: start-up (tsx, PGlite, Redis checks) takes a few seconds.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-  throw new Error(`keyward start was not healthy after ${timeoutMs} ms:\n${running.output.join('').slice(-4000)}`);
-}
-
-/** Removes every key this run put in the shared Redis (queues and rate-limit counters). */
-async function dropRedisKeys(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-  try {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-  } finally {
-    redis.disconnect();
-  }
-}
-
-/** Acts as a person would: pick someone in the list, type a message, press Send. */
-async function pickPerson(page: Page, displayName: string): Promise<void> {
-  // By the exact name: other people's notes mention names too ("Alice's manager").
-  await page.getByTestId('person-option').filter({ has: page.getByText(displayName, { exact: true }) }).click();
-  await page.getByTestId('chat-subtitle').filter({ hasText: displayName }).waitFor();
-}
-
-async function say(page: Page, text: string): Promise<Locator> {
-  const input = page.getByTestId('message-input');
-  await input.click();
-  await input.pressSequentially(text);
-  await page.getByTestId('send-button').click();
-  // Each request is its own thread card, opened by the person's message.
-  const thread = page.getByTestId('thread').filter({ has: page.locator('[data-author="user"]', { hasText: text }) }).last();
-  await thread.waitFor();
-  return thread;
-}
-
-/** Taps, on the phone, the number the bot showed in the chat; returns that number. */
-async function approveOnPhone(page: Page, thread: Locator): Promise<string> {
-  const number = (await thread.getByTestId('message-emphasis').innerText()).trim();
-  expect(number).toMatch(/^\d{1,3}$/);
-  const push = page.getByTestId('phone').getByTestId('phone-push');
-  await push.waitFor();
-  const choices = push.getByTestId('phone-choice');
-  expect(await choices.count()).toBe(3);
-  expect(await choices.allInnerTexts()).toContain(number);
-  await choices.filter({ hasText: new RegExp(`^${number}$`) }).click();
-  await page.getByTestId('phone-result').waitFor();
-  return number;
-}
+const { describeBrowser, suiteTitle } = browserSuite('console in headless Chromium against `keyward start` (embedded default)');
 
 /** One audit row of a request, by event type (rows carry their type as data-type). */
 function auditEvent(page: Page, requestId: string, type: string): Locator {
@@ -166,46 +44,16 @@ const ALICE_STORY = [
 ];
 
 describeBrowser(suiteTitle, () => {
-  let dataDir: string | undefined;
-  const queuePrefix = `kwconsole-${randomUUID()}`;
-  const pageErrors: string[] = [];
-  let running: Running | undefined;
-  let browser: Browser | undefined;
-  let launching: Promise<Browser> | undefined;
+  let session: ConsoleSession | undefined;
   let page: Page;
 
   beforeAll(async () => {
-    if (!hasChromium) {
-      throw new Error(`${CHROMIUM_PATH} is missing but CI is set: .ci/run installs Debian's chromium (apt-get install -y chromium); the console browser test must not be skipped in CI.`);
-    }
-    dataDir = mkdtempSync(path.join(tmpdir(), 'keyward-console-'));
-    // Start both at once: the product takes seconds to boot, the browser about one.
-    running = startKeyward(dataDir, await freePort(), queuePrefix);
-    launching = chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-    await waitHealthy(running, 30_000);
-    browser = await launching;
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(`console.error: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => pageErrors.push(`uncaught: ${error.message}`));
-    await page.goto(`${running.url}/`);
-    await page.locator('body[data-ready="true"]').waitFor();
-    await page.getByTestId('connection-status').filter({ hasText: 'Live' }).waitFor();
+    session = await openConsole({ dirPrefix: 'keyward-console-' });
+    page = session.page;
   }, 40_000);
 
   afterAll(async () => {
-    // Also when start-up failed half-way: a launched but unassigned Chromium would keep jest alive.
-    const opened = browser ?? (await launching?.catch(() => undefined));
-    await opened?.close();
-    if (running && running.child.exitCode === null && running.child.signalCode === null) {
-      running.child.kill('SIGKILL');
-      await running.exited;
-    }
-    await dropRedisKeys(queuePrefix);
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await session?.dispose();
   }, 15_000);
 
   /** A failed scenario carries the product's log: "the bot never answered" alone says nothing. */
@@ -213,14 +61,14 @@ describeBrowser(suiteTitle, () => {
     try {
       await body();
     } catch (error) {
-      if (error instanceof Error) error.message += `\n\n--- keyward start output (tail) ---\n${(running?.output.join('') ?? '').slice(-4000)}`;
+      if (error instanceof Error) error.message += `\n\n--- keyward start output (tail) ---\n${(session?.child.output() ?? '').slice(-4000)}`;
       throw error;
     }
   };
 
   afterEach(() => {
     // Any error the page logged fails the scenario that caused it (failed fetches, broken modules…).
-    const errors = pageErrors.splice(0);
+    const errors = session?.pageErrors.splice(0) ?? [];
     expect(errors).toEqual([]);
   });
 
@@ -255,7 +103,7 @@ describeBrowser(suiteTitle, () => {
     expect(outsideModal).toContain('Show my reset link');
     const token = link.split('/').pop() ?? link;
     expect(outsideModal).not.toContain(token);
-    const history = await page.request.get(`${running?.url}/console/api/conversation?chatUserId=console-alice`);
+    const history = await page.request.get(`${session?.url}/console/api/conversation?chatUserId=console-alice`);
     expect(history.status()).toBe(200);
     const stored = await history.text();
     expect(stored).toContain('Show my reset link');
@@ -322,18 +170,16 @@ describeBrowser(suiteTitle, () => {
   }));
 
   it('stops promptly and cleanly on SIGTERM', async () => {
-    await browser?.close();
-    browser = undefined;
-    launching = undefined;
-    const child = running?.child;
-    if (!child || !running) throw new Error('keyward is not running');
+    if (!session) throw new Error('keyward is not running');
+    await session.closeBrowser();
+    const { child } = session;
     const started = Date.now();
-    child.kill('SIGTERM');
+    const stopping = child.stop('SIGTERM').then(({ code, signal }) => ({ code, signal }));
     let timer: NodeJS.Timeout | undefined;
-    const exit = await Promise.race([running.exited, new Promise<'still running'>((resolve) => (timer = setTimeout(() => resolve('still running'), 10_000)))]);
+    const exit = await Promise.race([stopping, new Promise<'still running'>((resolve) => (timer = setTimeout(() => resolve('still running'), 10_000)))]);
     clearTimeout(timer);
     // Idle product, nothing in flight: a graceful stop is well under the 30 s force-exit guard.
-    expect(exit === 'still running' ? `still running 10 s after SIGTERM:\n${running.output.join('')}` : exit).toEqual({ code: 0, signal: null });
+    expect(exit === 'still running' ? `still running 10 s after SIGTERM:\n${child.output()}` : exit).toEqual({ code: 0, signal: null });
     expect(Date.now() - started).toBeLessThan(10_000);
   }, 15_000);
 });

@@ -194,8 +194,8 @@ export function runKeywardCli(args: string[], env: Record<string, string>): Prom
 }
 
 export interface RunState {
-  /** The run's own PostgreSQL schema (DATABASE_SCHEMA). */
-  schema: string;
+  /** The run's own PostgreSQL schema (DATABASE_SCHEMA); absent for an embedded-default (PGlite) run. */
+  schema?: string;
   /** QUEUE_PREFIX: every key of the run starts with `<prefix>:`. */
   redisPrefix: string;
   /** Temp directories of the run (DATA_DIR…). */
@@ -211,13 +211,15 @@ export interface RunState {
 /** Drops the run's schema, deletes its Redis keys and removes its temp directories. */
 export async function dropRunState(state: RunState): Promise<void> {
   const databaseUrl = state.databaseUrl ?? TEST_DATABASE_URL;
-  // Through the store the product uses (a declared dependency): opening the run's own schema is a
-  // no-op migration, and the schema builder drops it with everything in it.
-  const database = await openDatabase({ url: databaseUrl, schema: state.schema, poolSize: 1 });
-  try {
-    await database.db.schema.dropSchema(state.schema).ifExists().cascade().execute();
-  } finally {
-    await database.close();
+  if (state.schema !== undefined) {
+    // Through the store the product uses (a declared dependency): opening the run's own schema is a
+    // no-op migration, and the schema builder drops it with everything in it.
+    const database = await openDatabase({ url: databaseUrl, schema: state.schema, poolSize: 1 });
+    try {
+      await database.db.schema.dropSchema(state.schema).ifExists().cascade().execute();
+    } finally {
+      await database.close();
+    }
   }
   const redis = new Redis(state.redisUrl ?? TEST_REDIS_URL, { maxRetriesPerRequest: 1, ...(state.redisMayBeGone ? { retryStrategy: () => null } : {}) });
   if (state.redisMayBeGone) redis.on('error', () => undefined);
