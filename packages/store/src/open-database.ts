@@ -1,8 +1,9 @@
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
+import { Kysely, Migrator, sql } from 'kysely';
 import { AppError } from '@keyward/core';
 import type { KeywardDatabase } from './database.schema';
 import { keywardMigrationProvider } from './migrations';
+import { OwnSchemaPostgresDialect } from './own-schema-introspector';
 import { createPgPool } from './pg-pool';
 import { PGliteDialect } from './pglite-dialect';
 
@@ -82,7 +83,7 @@ function openPostgres(url: string, schema: string, options: OpenDatabaseOptions)
     { connectionString: url, max: options.poolSize ?? 10, options: `-c search_path=${schema}`, application_name: 'keyward' },
     options.onPoolError ?? (() => undefined),
   );
-  const db = new Kysely<KeywardDatabase>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<KeywardDatabase>({ dialect: new OwnSchemaPostgresDialect({ pool }, schema) });
   return { db, engine: 'postgres', schema, close: () => db.destroy() };
 }
 
@@ -96,12 +97,16 @@ async function openPGlite(pglite: PGlite, dataDir: string, schema: string): Prom
     await pglite.close().catch(() => undefined);
     throw new AppError('internal', `cannot open PGlite data folder ${dataDir}: ${(error as Error).message}`, { cause: error });
   }
-  const db = new Kysely<KeywardDatabase>({ dialect: new PGliteDialect(pglite) });
+  const db = new Kysely<KeywardDatabase>({ dialect: new PGliteDialect(pglite, schema) });
   return { db, engine: 'pglite', schema, close: () => db.destroy() };
 }
 
 async function ensureSchema(db: Kysely<KeywardDatabase>, schema: string): Promise<void> {
   if (schema === 'public') return;
+  // A schema a DBA created for us is used as is: CREATE SCHEMA checks the database-level CREATE
+  // privilege even with IF NOT EXISTS, and an owner of only its schema need not hold it.
+  const existing = await sql`select 1 from pg_catalog.pg_namespace where nspname = ${schema}`.execute(db);
+  if (existing.rows.length > 0) return;
   try {
     await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
   } catch (error) {
