@@ -27,6 +27,29 @@ describe('drainSiemDestination', () => {
     clock = new Date(clock.getTime() + ms);
   };
 
+  it('two overlapping passes with the same owner (one process, a slow send outlasting the schedule) deliver each event once', async () => {
+    const outbox = createMemorySiemOutbox(buildAuditChain(6));
+    await outbox.register('test', now());
+    const received: number[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const slow: SiemForwarder = {
+      name: 'test',
+      async send(records) {
+        await held;
+        received.push(...records.map((r) => r.seq));
+      },
+    };
+    const first = drainSiemDestination({ outbox, forwarder: slow, now, owner: 'host:1:abcd', batchSize: 10, onAlert: async () => undefined });
+    const second = await drainSiemDestination({ outbox, forwarder: slow, now, owner: 'host:1:abcd', batchSize: 10, onAlert: async () => undefined });
+    expect(second).toEqual({ status: 'leased_elsewhere' });
+    release();
+    expect(await first).toEqual({ status: 'delivered', delivered: 6, deliveredSeq: 6 });
+    expect(received).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
   it('delivers in seq order, batch by batch, and moves the cursor', async () => {
     const outbox = createMemorySiemOutbox(buildAuditChain(7));
     await outbox.register('test', now());

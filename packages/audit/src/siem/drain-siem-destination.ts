@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { SiemForwarder } from './siem-forwarder';
 import type { SiemDeliveryState, SiemOutbox } from './siem-outbox';
 import { siemBackoffMs } from './siem-backoff';
@@ -17,7 +18,10 @@ export interface SiemDrainOptions {
   outbox: SiemOutbox;
   forwarder: SiemForwarder;
   now: () => Date;
-  /** Identifies this drainer in the lease (host:pid:random). */
+  /**
+   * Identifies this drainer in the lease (host:pid:random). Each pass adds its own nonce, so two
+   * overlapping passes of one process (a slow send outlasting the schedule) exclude each other too.
+   */
   owner: string;
   batchSize?: number;
   /** Longest a drain may hold the destination; also bounds how long one call runs. Default 60 s. */
@@ -47,7 +51,8 @@ const DEFAULTS = { batchSize: 100, leaseMs: 60_000, backoff: { baseMs: 1000, max
  * accepts again, a "recovered" alert closes the incident.
  */
 export async function drainSiemDestination(options: SiemDrainOptions): Promise<SiemDrainResult> {
-  const { outbox, forwarder, owner } = options;
+  const { outbox, forwarder } = options;
+  const owner = `${options.owner}#${randomBytes(4).toString('hex')}`;
   const batchSize = options.batchSize ?? DEFAULTS.batchSize;
   const leaseMs = options.leaseMs ?? DEFAULTS.leaseMs;
   const backoff = options.backoff ?? DEFAULTS.backoff;
@@ -73,7 +78,7 @@ export async function drainSiemDestination(options: SiemDrainOptions): Promise<S
       try {
         await forwarder.send(batch);
       } catch (error) {
-        return await recordFailure(options, state, { cursor, delivered, error, backoff, alertAfterMs, alertRepeatMs });
+        return await recordFailure({ ...options, owner }, state, { cursor, delivered, error, backoff, alertAfterMs, alertRepeatMs });
       }
       cursor = batch[batch.length - 1]!.seq;
       delivered += batch.length;
