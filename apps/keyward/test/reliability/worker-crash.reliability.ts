@@ -15,12 +15,22 @@ const ROUNDS = 5;
 const PER_ROUND = 3;
 const users = Array.from({ length: ROUNDS * PER_ROUND + 1 }, (_, i) => `U0KILL${String(i).padStart(4, '0')}`);
 const TWICE = users[users.length - 1] as string;
+// Killed after Okta applied the write, before the worker heard back (ADR 0007).
+const APPLIED_RESET = 'U0KILLRST1';
+const APPLIED_UNLOCK = 'U0KILLUNL1';
 
 let cluster: Cluster;
 let worker: KeywardProcess;
 
 beforeAll(async () => {
-  cluster = await startCluster({ employees: users.map((slackId, i) => ({ slackId, name: `crash${i}`, okta: { status: 'LOCKED_OUT' as const } })), lockDurationMs: 2000 });
+  cluster = await startCluster({
+    employees: [
+      ...users.map((slackId, i) => ({ slackId, name: `crash${i}`, okta: { status: 'LOCKED_OUT' as const } })),
+      { slackId: APPLIED_RESET, name: 'appliedreset' },
+      { slackId: APPLIED_UNLOCK, name: 'appliedunlock', okta: { status: 'LOCKED_OUT' as const } },
+    ],
+    lockDurationMs: 2000,
+  });
   await cluster.start('gateway');
   worker = await cluster.start('worker');
 }, 120_000);
@@ -87,4 +97,39 @@ test('the same job killed twice in a row still ends in exactly one outcome (neve
   const rows = (await cluster.requests()).filter((r) => r.requester === TWICE);
   expect(rows.map((r) => r.state)).toEqual([cluster.appliedWrites(TWICE).length === 1 ? 'succeeded' : 'failed']);
   process.stdout.write(`twice-killed request: ${rows[0]?.state}; thread: ${outcomes(sent.channel, sent.ts).join(' | ').slice(0, 200)}\n`);
+});
+
+/** Sends the DM, approves the push, and kills the worker once Okta has applied the write it holds open. */
+async function killAfterApplied(user: string, text: string, operation: string): Promise<{ channel: string; ts: string }> {
+  const gateway = cluster.gateways()[0] as KeywardProcess;
+  cluster.okta.injectFault({ operation, kind: 'apply_then_hang' });
+  const dm = cluster.dmEnvelope(user, text);
+  expect((await cluster.deliver(gateway, dm.envelope)).status).toBe(200);
+  await approveShownPush(cluster, user, dm.channel, dm.ts);
+  await waitUntil(() => cluster.appliedWrites(user).length === 1, 'the write applied at Okta', 30_000);
+  expect((await worker.stop('SIGKILL')).signal).toBe('SIGKILL');
+  worker = await cluster.start('worker');
+  return dm;
+}
+
+test('SIGKILL after Okta applied a reset: the taken-over job does not issue a second link; one "can\'t confirm" reply', async () => {
+  const dm = await killAfterApplied(APPLIED_RESET, 'I forgot my password', 'generateResetPasswordToken');
+  const unknown = (): string[] => cluster.threadReplies(dm.channel, dm.ts).map(callText).filter((t) => t.includes("can't confirm whether your password reset went through"));
+  await waitUntil(() => unknown().length > 0, 'the outcome-unknown reply', 30_000);
+  await new Promise((r) => setTimeout(r, 3000));
+  expect(unknown()).toHaveLength(1);
+  expect(cluster.threadReplies(dm.channel, dm.ts).map(callText).filter((t) => /reset link|Reveal/i.test(t))).toEqual([]);
+  expect(cluster.appliedWrites(APPLIED_RESET)).toHaveLength(1);
+  const rows = (await cluster.requests()).filter((r) => r.requester === APPLIED_RESET);
+  expect(rows.map((r) => r.state)).toEqual(['failed']);
+  expect(await cluster.auditTypes(rows[0]!.id)).toEqual(expect.arrayContaining(['request.write_started', 'request.failed']));
+});
+
+test('SIGKILL after Okta applied an unlock: the repeat is refused by Okta as a no-op and the user is told it is unlocked', async () => {
+  const dm = await killAfterApplied(APPLIED_UNLOCK, "I'm locked out", 'unlockUser');
+  await waitUntil(() => outcomes(dm.channel, dm.ts).length > 0, 'an outcome', 30_000);
+  await new Promise((r) => setTimeout(r, 3000));
+  expect(outcomes(dm.channel, dm.ts)).toEqual([expect.stringContaining(UNLOCKED)]);
+  expect(cluster.appliedWrites(APPLIED_UNLOCK)).toHaveLength(1);
+  expect((await cluster.requests()).filter((r) => r.requester === APPLIED_UNLOCK).map((r) => r.state)).toEqual(['succeeded']);
 });

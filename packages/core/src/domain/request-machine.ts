@@ -20,6 +20,8 @@ export type RequestEvent =
   | { type: 'verification_failed'; result: 'rejected' | 'timeout' | 'error'; reason: string }
   | { type: 'queued' }
   | { type: 'execution_started' }
+  | { type: 'write_started' }
+  | { type: 'write_settled'; errorCode?: string }
   | { type: 'succeeded'; idpRequestId?: string; summary: string; secretPending?: boolean }
   | { type: 'secret_delivered' }
   | { type: 'failed'; errorCode: string; summary: string }
@@ -50,6 +52,8 @@ const ALLOWED: Record<RequestEvent['type'], readonly RequestState[]> = {
   verification_failed: ['verifying'],
   queued: ['verified', 'approved', 'decided'],
   execution_started: ['queued', 'executing'],
+  write_started: ['executing'],
+  write_settled: ['executing'],
   succeeded: ['executing'],
   secret_delivered: ['succeeded'],
   failed: ['queued', 'executing'],
@@ -77,6 +81,8 @@ const TARGET: Record<RequestEvent['type'], RequestState | null> = {
   verification_failed: 'refused',
   queued: 'queued',
   execution_started: 'executing',
+  write_started: null,
+  write_settled: null,
   succeeded: 'succeeded',
   secret_delivered: null,
   failed: 'failed',
@@ -157,7 +163,14 @@ export function transition(request: ServiceRequest, event: RequestEvent, now: Da
       if (next.stepUp) next.stepUp = { ...next.stepUp, result: event.result };
       next.outcome = { ...next.outcome, errorCode: `stepup.${event.result}`, summary: event.reason };
       break;
+    case 'write_started':
+      next.write = { startedAt: now.toISOString(), attempts: (request.write?.attempts ?? 0) + 1 };
+      break;
+    case 'write_settled':
+      if (next.write) next.write = { ...next.write, settledAt: now.toISOString() };
+      break;
     case 'succeeded':
+      if (next.write && !next.write.settledAt) next.write = { ...next.write, settledAt: now.toISOString() };
       next.outcome = { idpRequestId: event.idpRequestId, summary: event.summary, secretPending: event.secretPending };
       break;
     case 'secret_delivered':

@@ -181,4 +181,11 @@ export interface ServiceRequest {
   };
   /** Messages the bot posted, by purpose (to update them to their final state). */
   messages: Record<string, PostedMessage>;
+  /**
+   * The IdP write of this request: `startedAt` is saved just before the call and `settledAt` once
+   * the IdP has answered (success or an error answer). Started but not settled on a retry means the
+   * last worker died with the write in flight — it may have been applied (invariant: at most one
+   * write per request; see execute-action).
+   */
+  write?: { startedAt: string; settledAt?: string; attempts: number };
 }

@@ -135,7 +135,8 @@ describe('executeAction', () => {
   it('rethrows a retryable IdP error and leaves the request executing; a later attempt succeeds', async () => {
     const deps = createScenario();
     const id = await send(deps, PEOPLE.alice.chat, TEXT.reset);
-    const error = new AppError('idp.unavailable', 'okta 503', { retryable: true });
+    // The IdP answered (503): the write was refused, not applied, so it may be sent again.
+    const error = new AppError('idp.unavailable', 'okta 503', { retryable: true, details: { status: 503 } });
     deps.idp.failNext('resetPassword', error);
     await expect(answerPush(deps, 'approved')).rejects.toBe(error);
 
@@ -206,4 +207,86 @@ describe('executeAction', () => {
     await executeAction(deps, id);
     expect(deps.idp.writes()).toHaveLength(1);
   });
+
+  describe('at most one IdP write per request (a write that may have been applied is never re-sent blindly)', () => {
+    /** Runs the flow up to the queued execute job, without running it. */
+    async function queued(deps: ReturnType<typeof createScenario>, chatUserId: string, text: string): Promise<string> {
+      const id = await send(deps, chatUserId, text);
+      deps.stepUp.respondToLast('approved');
+      await drainQueue(deps, { only: (job) => job.name !== 'action.execute' });
+      expect(await stateOf(deps, id)).toBe('queued');
+      return id;
+    }
+
+    /** The worker "dies" after the IdP applied the write: the call never returns to it. */
+    function applyThenHang<K extends 'resetPassword' | 'unlock' | 'resetFactors'>(deps: ReturnType<typeof createScenario>, op: K): void {
+      const idp = deps.idp as unknown as Record<K, (...args: unknown[]) => Promise<unknown>>;
+      const real = idp[op].bind(deps.idp);
+      idp[op] = async (...args: unknown[]) => {
+        idp[op] = real;
+        await real(...args);
+        return new Promise(() => undefined);
+      };
+    }
+
+    it('a reset whose worker died after the IdP applied it ends as "outcome unknown": no second link, one reply, helpdesk told', async () => {
+      const deps = createScenario();
+      const id = await queued(deps, PEOPLE.alice.chat, TEXT.reset);
+      applyThenHang(deps, 'resetPassword');
+      void executeAction(deps, id); // the dying worker
+      await waitFor(() => deps.idp.writes().length === 1);
+      expect(await stored(deps, id)).toMatchObject({ state: 'executing', write: { attempts: 1 } });
+
+      await executeAction(deps, id); // the worker that takes the job over
+      await drainQueue(deps, { only: (job) => job.name !== 'action.execute' }); // deliver the replies
+      expect(deps.idp.writes()).toHaveLength(1);
+      expect(await stored(deps, id)).toMatchObject({ state: 'failed', outcome: { errorCode: 'idp.outcome_unknown' } });
+      expect(deps.chat.allText().match(/can't confirm whether your password reset went through/g)).toHaveLength(1);
+      expect(deps.chat.allText()).toMatch(/Outcome unknown: the password_reset call/);
+      expect(deps.vault.peek(id)).toBeUndefined();
+      expect(deps.audit.records().map((r) => r.type)).toEqual(expect.arrayContaining(['request.write_started', 'request.failed']));
+    });
+
+    it('a reset whose connection broke mid-call (no answer) is not re-sent by the retry', async () => {
+      const deps = createScenario();
+      const id = await queued(deps, PEOPLE.alice.chat, TEXT.reset);
+      const reset = new AppError('idp.unavailable', 'could not reach Okta (ECONNRESET)', { retryable: true, details: { network: 'ECONNRESET' } });
+      deps.idp.failNext('resetPassword', reset);
+      await expect(executeAction(deps, id)).rejects.toBe(reset);
+      await executeAction(deps, id);
+      expect(deps.idp.writes()).toEqual([]);
+      expect(await stateOf(deps, id)).toBe('failed');
+    });
+
+    it('a 429 is an answer: the write was not applied, and the retry sends it', async () => {
+      const deps = createScenario();
+      const id = await queued(deps, PEOPLE.alice.chat, TEXT.reset);
+      const limited = new AppError('idp.rate_limited', 'rate limited', { retryable: true, retryAfterMs: 1000, details: { status: 429 } });
+      deps.idp.failNext('resetPassword', limited);
+      await expect(executeAction(deps, id)).rejects.toBe(limited);
+      expect(await stored(deps, id)).toMatchObject({ state: 'executing', write: { attempts: 1, settledAt: expect.any(String) } });
+      await executeAction(deps, id);
+      expect(deps.idp.writes()).toHaveLength(1);
+      expect(await stored(deps, id)).toMatchObject({ state: 'succeeded', write: { attempts: 2 } });
+    });
+
+    it('an unlock in doubt is sent again (the IdP makes the repeat a no-op) and reported as done, not "wasn\'t locked"', async () => {
+      const deps = createScenario();
+      const id = await queued(deps, PEOPLE.locked.chat, TEXT.unlock);
+      applyThenHang(deps, 'unlock');
+      void executeAction(deps, id);
+      await waitFor(() => deps.idp.writes().length === 1);
+      await executeAction(deps, id);
+      await drainQueue(deps, { only: (job) => job.name !== 'action.execute' });
+      expect(deps.idp.writes().map((w) => w.outcome)).toEqual(['done', 'already_done']);
+      expect(await stored(deps, id)).toMatchObject({ state: 'succeeded', outcome: { summary: 'unlocked' } });
+      expect(deps.chat.allText()).toMatch(/Your account is unlocked/);
+      expect(deps.chat.allText()).not.toMatch(/wasn't locked/);
+    });
+  });
 });
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !condition(); i += 1) await new Promise((resolve) => setImmediate(resolve));
+  if (!condition()) throw new Error('condition not met');
+}

@@ -1,4 +1,5 @@
 import { AppError, isAppError } from '../domain/app-error';
+import type { ActionKind } from '../domain/intent';
 import type { ServiceRequest } from '../domain/request';
 import type { CoreDeps } from './core-deps';
 import { notifyHelpdesk, notifyRequester, requestFacts } from './notify';
@@ -12,12 +13,40 @@ import { scheduleAccessExpiry } from './access-expiry';
  * Worker: run the approved action against the IdP. Invariant 3: the persisted decision is not
  * enough — the policy is evaluated again on fresh facts right before the write.
  * Retryable IdP errors are rethrown for the queue (which honours `retryAfterMs`); anything else ends
- * the request as failed and escalates. The writes themselves are idempotent or superseding at the
- * IdP (unlock of an unlocked user is a no-op; a new reset link voids the previous one).
+ * the request as failed and escalates.
+ *
+ * At most one IdP write per request (ADR 0007): `write_started` is saved just before the call and
+ * `write_settled` once the IdP has answered with an error. A retry that finds the write started but
+ * not settled (the last worker died, or the connection broke, with the call in flight) knows it may
+ * have been applied: actions whose repeat the IdP makes a no-op go again (see REPEAT_ON_DOUBT); the
+ * others end as "outcome unknown", escalated, never written twice.
  */
+/**
+ * Which actions may be sent again when an earlier attempt's write may have been applied. True: the
+ * adapters check the IdP's state first or the IdP refuses the repeat (already a member, already
+ * assigned, not locked, no factors left), so a repeat writes nothing — or, for sign-out everywhere,
+ * the repeat changes nothing and not repeating could leave an intruder signed in. False: a repeat
+ * would hand out a second secret (reset link, temporary password, Temporary Access Pass).
+ */
+const REPEAT_ON_DOUBT: Record<ActionKind, boolean> = {
+  account_unlock: true,
+  session_revoke: true,
+  group_membership_add: true,
+  group_membership_remove: true,
+  app_access_request: true,
+  conditional_access_change: true,
+  password_reset: false,
+  mfa_reset: false,
+  privileged_access_request: false,
+};
+
+/** What the requester is told about when a write's outcome is unknown. */
+const IN_DOUBT_NOUN: Partial<Record<ActionKind, string>> = { password_reset: 'password reset', mfa_reset: 'MFA reset' };
+
 export async function executeAction(deps: CoreDeps, requestId: string): Promise<void> {
-  let request = await deps.store.get(requestId);
-  if (!request) throw new AppError('request.not_found', `request ${requestId} not found`);
+  const loaded = await deps.store.get(requestId);
+  if (!loaded) throw new AppError('request.not_found', `request ${requestId} not found`);
+  let request: ServiceRequest = loaded;
   if (request.state === 'queued') request = await applyEvent(deps, request, { type: 'execution_started' });
   else if (request.state !== 'executing') return;
 
@@ -34,6 +63,21 @@ export async function executeAction(deps: CoreDeps, requestId: string): Promise<
     // action (and its step-up must have passed); a fresh "allow" from the re-check alone is not enough.
     return fail(deps, request, 'policy.refused', 'the persisted decision does not allow this write');
   }
+
+  // A write started by an earlier attempt and never answered: it may have been applied.
+  const inDoubt = request.write !== undefined && request.write.settledAt === undefined;
+  if (inDoubt && !REPEAT_ON_DOUBT[action]) return outcomeUnknown(deps, request, action);
+
+  /** Marks the write started (durably), runs it, and marks it settled when the IdP answered an error. */
+  const write = async <T>(call: () => Promise<T>): Promise<T> => {
+    request = await applyEvent(deps, request, { type: 'write_started' });
+    try {
+      return await call();
+    } catch (error) {
+      if (idpAnswered(error)) request = await applyEvent(deps, request, { type: 'write_settled', errorCode: error.code });
+      throw error;
+    }
+  };
 
   try {
     const requester = await deps.idp.getUser(userId);
@@ -55,7 +99,7 @@ export async function executeAction(deps: CoreDeps, requestId: string): Promise<
     switch (action) {
       case 'password_reset': {
         // F13: a suspected compromise revokes sessions with the reset.
-        const result = await deps.idp.resetPassword(userId, { revokeSessions: compromise, requestId: request.id });
+        const result = await write(() => deps.idp.resetPassword(userId, { revokeSessions: compromise, requestId: request.id }));
         const what = result.secret.kind === 'temporary_password' ? 'temporary password' : 'reset link';
         const ttlMs = deps.policy.secretTtlMs;
         await deps.vault.put(request.id, result.secret.value, {
@@ -67,13 +111,13 @@ export async function executeAction(deps: CoreDeps, requestId: string): Promise<
         break;
       }
       case 'account_unlock': {
-        const result = await deps.idp.unlock(userId, { requestId: request.id });
-        request = await applyEvent(deps, request, { type: 'succeeded', idpRequestId: result.idpRequestId, summary: result.outcome === 'already_done' ? 'was not locked' : 'unlocked' });
-        await notifyRequester(deps, request, 'result', replies.unlocked(result.outcome === 'already_done'));
+        const result = await write(() => deps.idp.unlock(userId, { requestId: request.id }));
+        request = await applyEvent(deps, request, { type: 'succeeded', idpRequestId: result.idpRequestId, summary: result.outcome === 'already_done' && !inDoubt ? 'was not locked' : 'unlocked' });
+        await notifyRequester(deps, request, 'result', replies.unlocked(result.outcome === 'already_done' && !inDoubt));
         break;
       }
       case 'session_revoke': {
-        const result = await deps.idp.clearSessions(userId, { requestId: request.id, compromiseSuspected: compromise });
+        const result = await write(() => deps.idp.clearSessions(userId, { requestId: request.id, compromiseSuspected: compromise }));
         request = await applyEvent(deps, request, { type: 'succeeded', idpRequestId: result.idpRequestId, summary: 'all sessions cleared' });
         await notifyRequester(deps, request, 'result', replies.signedOut(compromise));
         break;
@@ -82,8 +126,8 @@ export async function executeAction(deps: CoreDeps, requestId: string): Promise<
       case 'conditional_access_change': {
         const group = request.resource;
         if (!group || group.kind !== 'group') return fail(deps, request, 'policy.refused', 'no resolved group');
-        const result = await deps.idp.addGroupMember(group.id, userId, { requestId: request.id });
-        const already = result.outcome === 'already_done';
+        const result = await write(() => deps.idp.addGroupMember(group.id, userId, { requestId: request.id }));
+        const already = result.outcome === 'already_done' && !inDoubt;
         request = await applyEvent(deps, request, { type: 'succeeded', idpRequestId: result.idpRequestId, summary: already ? `already a member of ${group.name}` : `added to ${group.name}` });
         await notifyRequester(deps, request, 'result', {
           text: already ? `You're already a member of ${group.name}; nothing needed changing.` : `Done. You're now in ${group.name}${until(request)}.`,
@@ -94,24 +138,24 @@ export async function executeAction(deps: CoreDeps, requestId: string): Promise<
       case 'group_membership_remove': {
         const group = request.resource;
         if (!group || group.kind !== 'group') return fail(deps, request, 'policy.refused', 'no resolved group');
-        const result = await deps.idp.removeGroupMember(group.id, userId, { requestId: request.id });
+        const result = await write(() => deps.idp.removeGroupMember(group.id, userId, { requestId: request.id }));
         request = await applyEvent(deps, request, { type: 'succeeded', idpRequestId: result.idpRequestId, summary: `removed from ${group.name}` });
-        await notifyRequester(deps, request, 'result', { text: result.outcome === 'already_done' ? `You weren't in ${group.name}; nothing needed changing.` : `Done. You've left ${group.name}.`, tone: 'success' });
+        await notifyRequester(deps, request, 'result', { text: result.outcome === 'already_done' && !inDoubt ? `You weren't in ${group.name}; nothing needed changing.` : `Done. You've left ${group.name}.`, tone: 'success' });
         break;
       }
       case 'app_access_request': {
         const app = request.resource;
         if (!app || app.kind !== 'app') return fail(deps, request, 'policy.refused', 'no resolved app');
-        const result = await deps.idp.assignApp(app.id, userId, { requestId: request.id });
+        const result = await write(() => deps.idp.assignApp(app.id, userId, { requestId: request.id }));
         request = await applyEvent(deps, request, { type: 'succeeded', idpRequestId: result.idpRequestId, summary: `assigned ${app.name}` });
         await notifyRequester(deps, request, 'result', {
-          text: result.outcome === 'already_done' ? `You already have ${app.name}.` : `Done. ${app.name} is assigned to you${until(request)}; it can take a few minutes to appear in your apps.`,
+          text: result.outcome === 'already_done' && !inDoubt ? `You already have ${app.name}.` : `Done. ${app.name} is assigned to you${until(request)}; it can take a few minutes to appear in your apps.`,
           tone: 'success',
         });
         break;
       }
       case 'mfa_reset': {
-        const result = await deps.idp.resetFactors(userId, { requestId: request.id });
+        const result = await write(() => deps.idp.resetFactors(userId, { requestId: request.id }));
         if (result.secret) {
           // Entra ID: a Temporary Access Pass to enrol new methods; delivered like a temporary password (invariant 6).
           const ttlMs = deps.policy.secretTtlMs;
@@ -159,6 +203,23 @@ export async function onExecutionGaveUp(deps: CoreDeps, requestId: string, error
   if (!request || (request.state !== 'executing' && request.state !== 'queued')) return;
   const code = isAppError(error) ? error.code : 'internal';
   await fail(deps, request, code, `gave up after retries: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+/** True when the IdP answered the call (an HTTP status came back): the write was refused, not applied. */
+function idpAnswered(error: unknown): error is AppError {
+  return isAppError(error) && typeof error.details?.status === 'number';
+}
+
+/** A write that may have been applied and must not be repeated: one outcome, told to both sides. */
+async function outcomeUnknown(deps: CoreDeps, request: ServiceRequest, action: ActionKind): Promise<void> {
+  const startedAt = request.write?.startedAt ?? 'unknown';
+  await notifyRequester(deps, request, 'failed', replies.outcomeUnknown(IN_DOUBT_NOUN[action] ?? 'request'));
+  await notifyHelpdesk(deps, request, 'failed', {
+    reason: `Outcome unknown: the ${action} call to the IdP started at ${startedAt} and never answered (a worker stopped or the connection broke). It was not repeated. Check the IdP's log for request id ${request.id} before acting.`,
+    facts: requestFacts(request),
+    severity: 'warning',
+  });
+  await applyEvent(deps, request, { type: 'failed', errorCode: 'idp.outcome_unknown', summary: 'outcome unknown; not repeated; passed to the helpdesk' }, { details: { writeStartedAt: startedAt } });
 }
 
 async function fail(deps: CoreDeps, request: ServiceRequest, errorCode: string, detail: string): Promise<void> {

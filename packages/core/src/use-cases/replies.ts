@@ -127,6 +127,11 @@ export const replies = {
     text: "Sorry, I couldn't complete that. Nothing was left half-done; I've passed it to the helpdesk with the details.",
     tone: 'danger',
   }),
+  /** The write may or may not have reached the IdP (a worker stopped mid-call); never repeated. */
+  outcomeUnknown: (what: string): OutboundMessage => ({
+    text: `I can't confirm whether your ${what} went through: the service restarted while it was running, and I won't repeat it on my own. The helpdesk has the details. If you still need it, just ask me again.`,
+    tone: 'warning',
+  }),
   status: (requests: ServiceRequest[]): OutboundMessage => ({
     text:
       requests.length === 0

@@ -78,6 +78,8 @@ function eventDetails(event: RequestEvent): Partial<AuditEventInput> {
       return { details: { reason: event.reason } };
     case 'failed':
       return { details: { errorCode: event.errorCode } };
+    case 'write_settled':
+      return event.errorCode ? { details: { errorCode: event.errorCode } } : {};
     case 'cancelled':
       return { details: { by: event.by } };
     default:

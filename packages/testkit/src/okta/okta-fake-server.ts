@@ -282,6 +282,11 @@ export async function createOktaFake(options: OktaFakeOptions = {}): Promise<Okt
       }
     }
     const reply: ApiReply = match.route.handle({ method, params: match.params, query: url.searchParams, body, headers: req.headers, base }, dir);
+    if (fault?.kind === 'apply_then_hang') {
+      hanging.add(res);
+      res.on('close', () => hanging.delete(res));
+      return { status: 'error' in reply ? reply.error.status : reply.status, operation };
+    }
     if ('error' in reply) return { status: sendError(reply.error, headers), operation };
     return { status: send(reply.status, reply.body, { ...headers, ...reply.headers }), operation };
   }

@@ -79,11 +79,33 @@ export interface SeedGroup {
   type?: 'OKTA_GROUP' | 'BUILT_IN' | 'APP_GROUP';
 }
 
+/**
+ * End users' access to a profile attribute: the action of its `permissions` entry for principal
+ * `SELF` (Admin Console: Profile Editor → attribute → "User permission").
+ */
+export type OktaSelfPermission = 'READ_WRITE' | 'READ_ONLY' | 'HIDE';
+
+/** The default user type's profile schema, as `GET /api/v1/meta/schemas/user/default` serves it. */
+export interface SeedUserSchema {
+  /**
+   * SELF permission per attribute, merged over the fake's defaults (login, names, email and
+   * mobilePhone READ_WRITE; title, department, manager and managerId READ_ONLY). A name that is not
+   * one of the fake's base attributes becomes a custom (`#custom`) string attribute.
+   */
+  selfPermissions?: Record<string, OktaSelfPermission>;
+  /**
+   * false: the schema API answers 403 E0000006, as Okta does when the caller's token lacks
+   * okta.schemas.read or its admin role may not read the schema. Default true.
+   */
+  readable?: boolean;
+}
+
 export interface OktaSeed {
   groups?: SeedGroup[];
   users?: SeedUser[];
   /** Seeded after the users, so `assignedUsers` can name them. */
   apps?: SeedApp[];
+  userSchema?: SeedUserSchema;
 }
 
 export type PushResult = 'WAITING' | 'SUCCESS' | 'REJECTED' | 'TIMEOUT';
@@ -103,10 +125,13 @@ export interface PendingPush {
 }
 
 /**
+ * `apply_then_hang` applies the call (the state changes, the log shows its status) and never answers:
+ * the caller cannot know whether it took effect — a worker killed right after Okta applied a write.
+ *
  * `not_found` answers 404 E0000007 for a resource that exists: what a replica that has not caught up
  * with a just-created user answers (F12).
  */
-export type FaultKind = 'rate_limit' | 'server_error' | 'hang' | 'reset' | 'not_found';
+export type FaultKind = 'rate_limit' | 'server_error' | 'hang' | 'reset' | 'not_found' | 'apply_then_hang';
 
 export interface FaultSpec {
   /** Operation id from the Okta spec (`unlockUser`, `listUserGroups`…) or `*` for every API call. */
@@ -124,7 +149,7 @@ export interface LoggedRequest {
   path: string;
   /** Spec operation id, `token`, `control` for /__control, `unknown` when no route matched. */
   operation: string;
-  /** 0 when no response was sent (a `hang` or `reset` fault). */
+  /** 0 when no response was sent (a `hang` or `reset` fault); for `apply_then_hang`, the status it would have sent. */
   status: number;
   requestId: string;
   at: string;
