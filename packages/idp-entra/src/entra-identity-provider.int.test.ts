@@ -124,6 +124,17 @@ describe('Entra identity provider (real Graph client + msal-node against HTTP fa
     expect(user.sessionsRevokedAt).toBeDefined();
   });
 
+  it('marks a throttled session revoke after the password was set as partly applied (the password is never set twice by a retry)', async () => {
+    graph.fail({ method: 'POST', path: /revokeSignInSessions$/, status: 429, code: 'TooManyRequests', retryAfter: 5 });
+    const error = await idp.resetPassword(alice, { revokeSessions: true, requestId: 'rq_partial' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'idp.rate_limited', retryable: true, details: { status: 429, partlyApplied: 'the temporary password was set' } });
+    expect(graph.directory.users.get(alice)?.passwordProfile).toBeDefined();
+    // Unthrottled, the revoke alone is not marked.
+    graph.fail({ method: 'POST', path: /revokeSignInSessions$/, status: 429, code: 'TooManyRequests', retryAfter: 5 });
+    const plain = await idp.clearSessions(alice, { requestId: 'rq_plain' }).catch((e: unknown) => e);
+    expect((plain as AppError).details?.partlyApplied).toBeUndefined();
+  });
+
   it('turns Authorization_RequestDenied on a privileged target into a non-retryable idp.denied (F10)', async () => {
     const error = await idp.resetPassword(admin, { revokeSessions: false, requestId: 'rq_3' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);

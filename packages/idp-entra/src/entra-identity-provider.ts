@@ -1,4 +1,4 @@
-import { AppError, silentLogger, systemClock } from '@keyward/core';
+import { AppError, afterPartialWrite, silentLogger, systemClock } from '@keyward/core';
 import type { IdentityProvider, IdpApp, IdpGroup, IdpRiskLevel, IdpUser, IdpWriteResult } from '@keyward/core';
 import { callGraph, collectPages, createGraphClient } from './graph-call';
 import type { GraphCallDeps, GraphPage } from './graph-call';
@@ -264,7 +264,8 @@ export function createEntraIdentityProvider(options: EntraAdapterOptions): Ident
           c.api(userPath(userId)).patch({ passwordProfile: { password, forceChangePasswordNextSignIn: true } }),
         );
         // F13: a password change does not end existing sessions; a suspected compromise revokes them too.
-        if (revoke) await revokeSessions(userId, requestId);
+        // A failure here comes after the password was set: marked, so it is never taken for "not applied".
+        if (revoke) await revokeSessions(userId, requestId).catch((error: unknown) => Promise.reject(afterPartialWrite(error, 'the temporary password was set')));
         return { outcome: 'done' as const, secret: { kind: 'temporary_password' as const, value: password }, ...(graphRequestId ? { idpRequestId: graphRequestId } : {}) };
       });
     },

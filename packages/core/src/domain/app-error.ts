@@ -56,6 +56,21 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * The same error, marked as raised after an earlier write of the same operation was applied (a
+ * composite IdP call: set the password, then revoke sessions). The caller must not read the IdP's
+ * answer as "nothing was applied" (ADR 0007).
+ */
+export function afterPartialWrite(error: unknown, applied: string): unknown {
+  if (!(error instanceof AppError)) return error;
+  return new AppError(error.code, `${error.message} (after ${applied})`, {
+    retryable: error.retryable,
+    retryAfterMs: error.retryAfterMs,
+    cause: error,
+    details: { ...error.details, partlyApplied: applied },
+  });
+}
+
 export function isAppError(value: unknown): value is AppError {
   return value instanceof AppError;
 }

@@ -1,4 +1,4 @@
-import { AppError } from '../domain/app-error';
+import { AppError, afterPartialWrite } from '../domain/app-error';
 import { PEOPLE, TEXT, answerPush, createScenario, postedTexts, send, stateOf, stored } from '../testing/core-scenario';
 import { drainQueue } from '../testing';
 import { executeAction, onExecutionGaveUp } from './execute-action';
@@ -268,6 +268,17 @@ describe('executeAction', () => {
       await executeAction(deps, id);
       expect(deps.idp.writes()).toHaveLength(1);
       expect(await stored(deps, id)).toMatchObject({ state: 'succeeded', write: { attempts: 2 } });
+    });
+
+    it('an error answered after part of the operation was applied (password set, revoke throttled) is not taken for "not applied"', async () => {
+      const deps = createScenario();
+      const id = await queued(deps, PEOPLE.alice.chat, TEXT.reset);
+      const limited = new AppError('idp.rate_limited', 'revoke throttled', { retryable: true, retryAfterMs: 5000, details: { status: 429 } });
+      deps.idp.failNext('resetPassword', afterPartialWrite(limited, 'the temporary password was set') as AppError);
+      await expect(executeAction(deps, id)).rejects.toMatchObject({ code: 'idp.rate_limited' });
+      await executeAction(deps, id);
+      expect(deps.idp.writes()).toEqual([]);
+      expect(await stored(deps, id)).toMatchObject({ state: 'failed', outcome: { errorCode: 'idp.outcome_unknown' } });
     });
 
     it('an unlock in doubt is sent again (the IdP makes the repeat a no-op) and reported as done, not "wasn\'t locked"', async () => {

@@ -205,9 +205,12 @@ export async function onExecutionGaveUp(deps: CoreDeps, requestId: string, error
   await fail(deps, request, code, `gave up after retries: ${error instanceof Error ? error.message : String(error)}`);
 }
 
-/** True when the IdP answered the call (an HTTP status came back): the write was refused, not applied. */
+/**
+ * True when the IdP answered the call with an error (an HTTP status came back) and nothing of the
+ * operation was applied before it: the write was refused, so it may be sent again.
+ */
 function idpAnswered(error: unknown): error is AppError {
-  return isAppError(error) && typeof error.details?.status === 'number';
+  return isAppError(error) && typeof error.details?.status === 'number' && error.details.partlyApplied === undefined;
 }
 
 /** A write that may have been applied and must not be repeated: one outcome, told to both sides. */
