@@ -12,8 +12,9 @@ provider "azuread" {}
 
 locals {
   # Microsoft Graph *application* permissions per enabled action. Never Directory.ReadWrite.All,
-  # User.ReadWrite.All or RoleManagement.ReadWrite.Directory.
-  base_permissions = ["User.Read.All", "GroupMember.Read.All", "IdentityRiskyUser.Read.All"]
+  # User.ReadWrite.All or RoleManagement.ReadWrite.Directory. RoleManagement.Read.Directory: the
+  # admin-role check on targets, and `keyward doctor` reading the app's own directory roles.
+  base_permissions = ["User.Read.All", "GroupMember.Read.All", "RoleManagement.Read.Directory", "IdentityRiskyUser.Read.All"]
   action_permissions = {
     password_reset   = ["User-PasswordProfile.ReadWrite.All"]
     session_revoke   = ["User.RevokeSessions.All"]

@@ -16,8 +16,9 @@ provider "okta" {
 
 locals {
   # Okta OAuth scopes per enabled Keyward action. Reads are always needed: users (identity mapping),
-  # roles (refusing targets with admin roles), groups (privileged-group checks).
-  base_scopes = ["okta.users.read", "okta.roles.read", "okta.groups.read"]
+  # roles (refusing targets with admin roles), groups (privileged-group checks), schemas (`keyward
+  # doctor` checks that users cannot edit managerId/manager, the attributes naming their approver).
+  base_scopes = ["okta.users.read", "okta.roles.read", "okta.groups.read", "okta.schemas.read"]
   action_scopes = {
     password_reset   = ["okta.users.manage"]
     account_unlock   = ["okta.users.manage"]

@@ -10,8 +10,10 @@ import { redactUrl } from '../runtime/ensure-redis';
 import { checkCredentialAge } from './doctor/credential-age';
 import { doctorExitCode, renderFindings } from './doctor/doctor-finding';
 import type { DoctorFinding } from './doctor/doctor-finding';
+import { evaluateEntraDirectoryRoles } from './doctor/entra-directory-roles';
 import { evaluateEntraPermissions } from './doctor/entra-permissions';
 import { probeEntraCredential } from './doctor/entra-probe';
+import { evaluateOktaManagerAttributes } from './doctor/okta-manager-attribute';
 import { evaluateOktaPrivileges, OKTA_ENABLED_ACTIONS } from './doctor/okta-privileges';
 import { probeOktaCredential } from './doctor/okta-probe';
 import { probeSlack, SLACK_REQUIRED_SCOPES } from './doctor/slack-probe';
@@ -28,7 +30,10 @@ type Check = (config: KeywardConfig, now: Date) => Promise<DoctorFinding[]>;
  * `keyward doctor`: one table of findings, exit 1 on any critical one. Each area is a check function
  * in CHECKS; a failing check becomes a finding, never a crash, so one unreachable service does not
  * hide the rest. Entra ID: the Graph token's `roles` claim against the minimal application
- * permissions of the enabled actions (doctor/entra-permissions.ts, the list README shows).
+ * permissions of the enabled actions (doctor/entra-permissions.ts, the list README shows), and the
+ * directory roles of the app's service principal (doctor/entra-directory-roles.ts). Okta: the
+ * credential's roles and scopes, and whether users can edit the manager attributes that name their
+ * approver (doctor/okta-manager-attribute.ts).
  */
 export async function runDoctor(_args: string[], io: DoctorIo = {}): Promise<number> {
   const out = io.out ?? process.stdout;
@@ -143,6 +148,7 @@ async function checkOkta(config: KeywardConfig): Promise<DoctorFinding[]> {
     const probe = await probeOktaCredential(config.idp);
     const findings = evaluateOktaPrivileges({ ...probe, enabledActions: OKTA_ENABLED_ACTIONS });
     findings.unshift({ area: 'Okta', check: 'connect', level: 'ok', detail: `${config.idp.orgUrl} answered (X-Okta-Request-Id ${probe.requestIds.join(', ') || 'none'})` });
+    findings.push(...evaluateOktaManagerAttributes(probe.userSchema));
     return findings;
   } catch (error) {
     return [{ area: 'Okta', check: 'connect', level: 'critical', detail: `${config.idp.orgUrl}: ${error instanceof Error ? error.message : String(error)}` }];
@@ -160,8 +166,9 @@ async function checkCredentials(config: KeywardConfig, now: Date): Promise<Docto
 
 /**
  * Entra ID: a client-credential token for Graph (proves tenant, app and credential), then its `roles`
- * claim against what the policy's self-service actions need. The policy is read from POLICY_FILE
- * (or the default), so disabling an action in the policy makes its permission "not needed".
+ * claim and the service principal's directory roles against what the policy's self-service actions
+ * need. The policy is read from POLICY_FILE (or the default), so disabling an action in the policy
+ * makes its permission or role "not needed".
  */
 async function checkEntra(config: KeywardConfig): Promise<DoctorFinding[]> {
   const area = 'Entra ID';
@@ -178,6 +185,7 @@ async function checkEntra(config: KeywardConfig): Promise<DoctorFinding[]> {
   const policy = loadPolicy(config.policyFile);
   const enabled = Object.entries(policy.document.actions).filter(([, rule]) => rule.mode === 'self_service').map(([action]) => action);
   findings.push(...evaluateEntraPermissions({ roles: probe.roles, enabledActions: enabled }));
+  findings.push(...evaluateEntraDirectoryRoles({ read: probe.directoryRoles, enabledActions: enabled }));
   return findings;
 }
 

@@ -6,11 +6,11 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { Client } from 'pg';
 import { createOktaFake, createSlackFake } from '@keyward/testkit';
 import type { OktaFake, SlackFake } from '@keyward/testkit';
 import { runDoctor } from '../../src/cli/doctor';
+import { sink } from '../support/doctor-output';
 
 /*
  * `keyward doctor` end to end against the Okta and Slack Web API fakes, real PostgreSQL (own schema)
@@ -18,11 +18,6 @@ import { runDoctor } from '../../src/cli/doctor';
  */
 const DATABASE_URL = process.env.KEYWARD_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const NOW = new Date('2026-06-01T12:00:00Z');
-
-function sink(): { stream: Writable; text: () => string } {
-  let text = '';
-  return { stream: new Writable({ write(chunk: Buffer, _e, cb) { text += chunk.toString('utf8'); cb(); } }), text: () => text };
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {

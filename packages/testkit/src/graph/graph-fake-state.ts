@@ -77,17 +77,34 @@ export interface GraphRoleAssignment {
   principalId: string;
   roleDefinitionId: string;
   roleName: string;
+  /** `/` tenant-wide, `/administrativeUnits/{id}` for a role scoped to an administrative unit. */
+  directoryScopeId: string;
+}
+
+/** A built-in directory role (its template id is its roleDefinitionId) and, optionally, the scope it is assigned at. */
+export interface GraphRoleSeed {
+  id: string;
+  name: string;
+  directoryScopeId?: string;
 }
 
 /** The tag Graph puts on service principals listed under "Enterprise applications" in the portal. */
 export const INTEGRATED_APP_TAG = 'WindowsAzureActiveDirectoryIntegratedApp';
 
-/** Directory role template ids used by the fake (the real, documented built-in role ids). */
+/**
+ * Directory role template ids used by the fake: the real built-in role ids (learn.microsoft.com
+ * "Microsoft Entra built-in roles", Template ID column).
+ */
 export const ENTRA_ROLES = {
   globalAdministrator: { id: '62e90394-69f5-4237-9190-012177145e10', name: 'Global Administrator' },
   privilegedRoleAdministrator: { id: 'e8611ab8-c189-46e8-94e1-60213ab1f814', name: 'Privileged Role Administrator' },
+  privilegedAuthenticationAdministrator: { id: '7be44c8a-adaf-4e2a-84d6-ab2649e08a13', name: 'Privileged Authentication Administrator' },
+  authenticationAdministrator: { id: 'c4e39bd9-1100-46d3-8c65-fb160da0071f', name: 'Authentication Administrator' },
   helpdeskAdministrator: { id: '729827e3-9c14-49f7-bb1b-9608f156bbb8', name: 'Helpdesk Administrator' },
+  passwordAdministrator: { id: '966707d0-3269-4727-9be2-8c3a10f19b9d', name: 'Password Administrator' },
   userAdministrator: { id: 'fe930be7-5e62-47db-91af-98c3a49a38b1', name: 'User Administrator' },
+  applicationAdministrator: { id: '9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3', name: 'Application Administrator' },
+  directoryReaders: { id: '88d8e3e3-8f55-4a1e-953a-9b9898b8876b', name: 'Directory Readers' },
 } as const;
 
 export class GraphDirectory {
@@ -142,8 +159,14 @@ export class GraphDirectory {
     return id;
   }
 
-  assignRole(principalId: string, role: { id: string; name: string }): void {
-    this.roleAssignments.push({ id: randomUUID(), principalId, roleDefinitionId: role.id, roleName: role.name });
+  assignRole(principalId: string, role: GraphRoleSeed): void {
+    this.roleAssignments.push({ id: randomUUID(), principalId, roleDefinitionId: role.id, roleName: role.name, directoryScopeId: role.directoryScopeId ?? '/' });
+  }
+
+  /** Replaces every directory role assignment of a principal (a user, or an app's service principal object id). */
+  setDirectoryRoles(principalId: string, roles: readonly GraphRoleSeed[]): void {
+    for (let i = this.roleAssignments.length - 1; i >= 0; i -= 1) if (this.roleAssignments[i]?.principalId === principalId) this.roleAssignments.splice(i, 1);
+    for (const role of roles) this.assignRole(principalId, role);
   }
 
   /** Every group the object is in, directly or through nested groups (transitiveMemberOf). */

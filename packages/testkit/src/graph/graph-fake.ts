@@ -16,6 +16,12 @@ export interface GraphFakeOptions {
   isAccessToken: (token: string) => boolean;
   /** Collections page at this size (Graph's default is 100 for most; tests use small pages, F07). */
   pageSize?: number;
+  /**
+   * Refuse, like Graph, a call whose app-only token (`roles` claim) holds none of the application
+   * permissions the operation accepts: 403 Authorization_RequestDenied. Off by default (most tests
+   * issue tokens without roles); only the operations in ACCEPTED_PERMISSIONS are checked.
+   */
+  enforceApplicationPermissions?: boolean;
 }
 
 export interface GraphFault {
@@ -66,6 +72,25 @@ function groupJson(group: GraphGroup): Record<string, unknown> {
 
 function appJson(app: GraphApp): Record<string, unknown> {
   return { id: app.id, displayName: app.displayName, appDisplayName: app.displayName, accountEnabled: app.accountEnabled, tags: app.tags, appRoles: app.appRoles, servicePrincipalType: 'Application' };
+}
+
+/**
+ * Application permissions each operation accepts, least privileged first (learn.microsoft.com, the
+ * operation's Permissions table). Checked only with `enforceApplicationPermissions`.
+ */
+const ACCEPTED_PERMISSIONS: Readonly<Record<string, readonly string[]>> = {
+  // rbacapplication-list-roleassignments, directory provider.
+  'GET /roleManagement/directory/roleAssignments': ['RoleManagement.Read.Directory', 'RoleManagement.Read.All', 'Directory.Read.All', 'RoleManagement.ReadWrite.Directory', 'Directory.ReadWrite.All'],
+};
+
+/** The `roles` claim of an app-only token (the identity fake's tokens are JWTs; already checked by isAccessToken). */
+function tokenRoles(token: string): string[] {
+  try {
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { roles?: unknown };
+    return Array.isArray(claims.roles) ? claims.roles.filter((r): r is string => typeof r === 'string') : [];
+  } catch {
+    return [];
+  }
 }
 
 /** `prop eq 'value'` clauses of an OData $filter (values unescaped: '' → '). */
@@ -129,6 +154,11 @@ export async function createGraphFake(options: GraphFakeOptions): Promise<GraphF
     if (segments[0] !== 'v1.0') return error(400, 'BadRequest', 'Unsupported version');
     const path = segments.slice(1);
     const route = `/${path.join('/')}`;
+
+    const accepted = ACCEPTED_PERMISSIONS[`${method} ${route}`];
+    if (options.enforceApplicationPermissions && accepted && !tokenRoles(token).some((r) => accepted.includes(r))) {
+      return error(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+    }
 
     const fault = faults.find((f) => f.left > 0 && (f.method ?? method) === method && f.path.test(route));
     if (fault) {
@@ -228,7 +258,8 @@ export async function createGraphFake(options: GraphFakeOptions): Promise<GraphF
       const principal = eqClauses(filter).find((c) => c.prop === 'principalId')?.value;
       if (!principal) return error(400, 'Request_UnsupportedQuery', 'principalId filter required');
       const expand = (url.searchParams.get('$expand') ?? '').includes('roleDefinition');
-      return page(directory.roleAssignments.filter((a) => a.principalId === principal).map((a) => ({ id: a.id, principalId: a.principalId, roleDefinitionId: a.roleDefinitionId, directoryScopeId: '/', ...(expand ? { roleDefinition: { id: a.roleDefinitionId, displayName: a.roleName, isBuiltIn: true } } : {}) })));
+      // Built-in roles: the role definition's id is its template id (unifiedRoleDefinition).
+      return page(directory.roleAssignments.filter((a) => a.principalId === principal).map((a) => ({ id: a.id, principalId: a.principalId, roleDefinitionId: a.roleDefinitionId, directoryScopeId: a.directoryScopeId, ...(expand ? { roleDefinition: { id: a.roleDefinitionId, templateId: a.roleDefinitionId, displayName: a.roleName, isBuiltIn: true } } : {}) })));
     }
     if (method === 'GET' && path[0] === 'identityProtection' && path[1] === 'riskyUsers' && path[2]) {
       const user = directory.users.get(path[2]);

@@ -3,6 +3,7 @@ import type { AppRecord, GroupRecord, OktaDirectory, UserRecord } from './okta-d
 import { InvalidSearchError, matchesSearch, parseSearch } from './search-filter';
 import type { SearchExpression } from './search-filter';
 import type { OktaErrorShape } from './okta-wire-format';
+import { DEFAULT_USER_SCHEMA_ID, userSchemaJson } from './okta-user-schema';
 import { OKTA_ERRORS, appJson, appUserJson, factorJson, groupJson, pushChallengeJson, pushTransactionJson, roleJson, userJson, userRiskJson } from './okta-wire-format';
 
 /** The Okta Management API operations the fake serves, keyed by the spec's operationId. */
@@ -252,6 +253,15 @@ export const OKTA_API_ROUTES: ApiRoute[] = [
     if (dir.riskEngine === 'feature_disabled') return { error: OKTA_ERRORS.featureNotEnabled };
     if (dir.riskEngine === 'forbidden') return { error: OKTA_ERRORS.accessDenied };
     return withUser(req, dir, (user) => ({ status: 200, body: userRiskJson(req.base, user) }));
+  }),
+
+  route('GET', '/api/v1/meta/schemas/user/{schemaId}', 'getUserSchema', (req, dir) => {
+    // Checked before the id, like the risk engine: a caller that may not read schemas is refused alike.
+    if (!dir.userSchema.readable) return { error: OKTA_ERRORS.accessDenied };
+    const schemaId = req.params[0] ?? '';
+    // `default` names the default user type's schema (spec: pathSchemaId); the fake has no other user types.
+    if (schemaId !== 'default' && schemaId !== DEFAULT_USER_SCHEMA_ID) return { error: OKTA_ERRORS.notFound(`UserSchema (${schemaId})`) };
+    return { status: 200, body: userSchemaJson(req.base, dir.userSchema) };
   }),
 
   route('GET', '/api/v1/groups', 'listGroups', (req, dir) => {

@@ -54,6 +54,20 @@ describe('Okta fake control API', () => {
     expect((await control('POST', '/faults', { operation: 'getUser', kind: 'explode' })).status).toBe(400);
   });
 
+  it('makes a profile attribute user-editable (or the schema unreadable) over HTTP, refusing an unknown permission', async () => {
+    const managerId = async (): Promise<unknown> => {
+      const schema = (await (await api('GET', '/api/v1/meta/schemas/user/default')).json()) as { definitions: { base: { properties: Record<string, { permissions: unknown }> } } };
+      return schema.definitions.base.properties.managerId?.permissions;
+    };
+    expect(await managerId()).toEqual([{ principal: 'SELF', action: 'READ_ONLY' }]);
+    expect((await control('POST', '/seed', { userSchema: { selfPermissions: { managerId: 'READ_WRITE' } } })).status).toBe(200);
+    expect(await managerId()).toEqual([{ principal: 'SELF', action: 'READ_WRITE' }]);
+    expect((await control('POST', '/seed', { userSchema: { selfPermissions: { managerId: 'EDIT' } } })).status).toBe(400);
+    expect(await managerId()).toEqual([{ principal: 'SELF', action: 'READ_WRITE' }]);
+    expect((await control('POST', '/seed', { userSchema: { readable: false } })).status).toBe(200);
+    expect((await api('GET', '/api/v1/meta/schemas/user/default')).status).toBe(403);
+  });
+
   it('logs every request with method, path, status and request id', async () => {
     const res = await api('DELETE', `/api/v1/users/${DEMO_USER_IDS.alice}/sessions`);
     const log = (await control('GET', '/requests')).body as Array<{ method: string; path: string; status: number; operation: string; requestId: string }>;

@@ -11,7 +11,7 @@ import type { OktaFake } from './okta-fake-server';
  *   GET    /__control/users/{idOrLogin}/pushes      → pending pushes (with correctAnswer / choices)
  *   GET    /__control/pushes                        → every pending push
  *   POST   /__control/pushes/{txId}/approve {number?}   POST …/deny   POST …/timeout
- *   POST   /__control/seed {groups?, users?}
+ *   POST   /__control/seed {groups?, users?, apps?, userSchema?}   (userSchema: {selfPermissions?, readable?})
  *   POST   /__control/faults {operation, kind, times?, resetInSeconds?}    DELETE /__control/faults
  *   GET    /__control/requests                      → request log
  * Browsers must not be able to drive it from another origin: POSTs require `Content-Type:

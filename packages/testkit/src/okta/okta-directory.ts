@@ -1,9 +1,11 @@
 import { randomBytes, randomInt } from 'node:crypto';
+import { applyUserSchemaSeed, defaultUserSchema } from './okta-user-schema';
+import type { UserSchemaRecord } from './okta-user-schema';
 import type { OktaRiskEngine, OktaRiskLevel, OktaSeed, OktaStandardRoleType, OktaUserStatus, PendingPush, PushResult, SeedApp, SeedFactor, SeedGroup, SeedUser } from './okta-fake-types';
 
 /**
  * The in-memory directory behind the Okta fake: users, groups, memberships, roles, factors, user risk,
- * apps and their user assignments, push transactions. No HTTP here; okta-fake-server.ts maps routes onto these records.
+ * apps and their user assignments, push transactions, the user profile schema. No HTTP here; okta-fake-server.ts maps routes onto these records.
  */
 export interface UserRecord {
   id: string;
@@ -121,13 +123,18 @@ export class OktaDirectory {
   readonly pushes = new Map<string, PushTransaction>();
   readonly apps = new Map<string, AppRecord>();
   riskEngine: OktaRiskEngine = 'enabled';
+  /** The default user type's profile schema (getUserSchema). */
+  readonly userSchema: UserSchemaRecord;
 
-  constructor(private readonly options: OktaDirectoryOptions) {}
+  constructor(private readonly options: OktaDirectoryOptions) {
+    this.userSchema = defaultUserSchema(options.now());
+  }
 
   seed(seed: OktaSeed): void {
     for (const g of seed.groups ?? []) this.addGroup(g);
     for (const u of seed.users ?? []) this.addUser(u);
     for (const a of seed.apps ?? []) this.addApp(a);
+    if (seed.userSchema) applyUserSchemaSeed(this.userSchema, seed.userSchema, this.options.now());
   }
 
   addApp(seed: SeedApp): AppRecord {

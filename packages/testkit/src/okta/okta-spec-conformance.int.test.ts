@@ -26,6 +26,12 @@ const REQUIRED: Record<string, string[]> = {
   Application: ['id', 'name', 'label', 'status', 'signOnMode', 'created', 'lastUpdated', '_links'],
   AppUser: ['id', 'scope', 'status', 'created', 'lastUpdated', '_links'],
   UserRiskGetResponse: ['riskLevel', '_links'],
+  UserSchema: ['id', 'definitions', 'properties'],
+  UserSchemaDefinitions: ['base', 'custom'],
+  UserSchemaBase: ['id', 'properties'],
+  UserSchemaPublic: ['id', 'properties'],
+  // keyward doctor reads the SELF permission of the approver attributes (managerId, manager).
+  UserSchemaAttributePermission: ['principal', 'action'],
   ModelError: ['errorCode', 'errorSummary', 'errorLink', 'errorId', 'errorCauses'],
 };
 
@@ -150,6 +156,23 @@ describe('the Okta fake speaks the published Okta Management API', () => {
     expect(((await expectConforms('getUserRisk', 'GET', `/api/v1/users/${DEMO_USER_IDS.alice}/risk`, 403)) as { errorCode: string }).errorCode).toBe('E0000006');
   });
 
+  it('getUserSchema: the default schema (by alias and id), a user-editable manager attribute, 404 and the 403 of a caller who may not read it', async () => {
+    type Schema = { definitions: { base: { properties: Record<string, { permissions?: Array<{ principal: string; action: string }> }> }; custom: { properties: Record<string, unknown> } } };
+    const schema = (await expectConforms('getUserSchema', 'GET', '/api/v1/meta/schemas/user/default', 200)) as Schema;
+    expect(schema.definitions.base.properties.managerId?.permissions).toEqual([{ principal: 'SELF', action: 'READ_ONLY' }]);
+    expect(schema.definitions.base.properties.manager?.permissions).toEqual([{ principal: 'SELF', action: 'READ_ONLY' }]);
+    expect(schema.definitions.base.properties.login?.permissions).toEqual([{ principal: 'SELF', action: 'READ_WRITE' }]);
+    const user = (await call('GET', `/api/v1/users/${DEMO_USER_IDS.alice}`)).body as { _links: { schema: { href: string } } };
+    await expectConforms('getUserSchema', 'GET', user._links.schema.href.slice(fake.url.length), 200);
+    fake.seed({ userSchema: { selfPermissions: { manager: 'READ_WRITE', costCenterApprover: 'HIDE' } } });
+    const edited = (await expectConforms('getUserSchema', 'GET', '/api/v1/meta/schemas/user/default', 200)) as Schema;
+    expect(edited.definitions.base.properties.manager?.permissions).toEqual([{ principal: 'SELF', action: 'READ_WRITE' }]);
+    expect(edited.definitions.custom.properties.costCenterApprover).toMatchObject({ permissions: [{ principal: 'SELF', action: 'HIDE' }] });
+    await expectConforms('getUserSchema', 'GET', '/api/v1/meta/schemas/user/oscnosuchschema00000', 404);
+    fake.seed({ userSchema: { readable: false } });
+    expect(((await expectConforms('getUserSchema', 'GET', '/api/v1/meta/schemas/user/default', 403)) as { errorCode: string }).errorCode).toBe('E0000006');
+  });
+
   it('listGroups with a name search, and its Link pagination', async () => {
     const found = (await expectConforms('listGroups', 'GET', `/api/v1/groups?search=${encodeURIComponent('profile.name eq "ca travel exclusion"')}`, 200)) as Array<{ id: string }>;
     expect(found.map((g) => g.id)).toEqual([DEMO_GROUP_IDS.caTravelExclusion]);
@@ -255,6 +278,14 @@ describe('the Okta fake speaks the published Okta Management API', () => {
       expect(validator.validate('listApplications', 200, [{ ...apps[0], signOnMode: 'BOOKMARK' }])).not.toEqual([]);
       expect(validator.validate('getApplicationUser', 200, { id: 'x', scope: 'EVERYONE', status: 'ACTIVE', created: '2024-01-01T00:00:00.000Z', lastUpdated: '2024-01-01T00:00:00.000Z', _links: {} })).not.toEqual([]);
       expect(validator.validate('getUserRisk', 200, { riskLevel: 'SEVERE', _links: {} })).not.toEqual([]);
+    });
+
+    it('a schema attribute permission without its principal', async () => {
+      const schema = (await call('GET', '/api/v1/meta/schemas/user/default')).body as { definitions: { base: { properties: Record<string, Record<string, unknown>> } } };
+      expect(validator.validate('getUserSchema', 200, schema)).toEqual([]);
+      const properties = schema.definitions.base.properties;
+      const broken = { ...schema, definitions: { ...schema.definitions, base: { ...schema.definitions.base, properties: { ...properties, managerId: { ...properties.managerId, permissions: [{ action: 'READ_ONLY' }] } } } } };
+      expect(validator.validate('getUserSchema', 200, broken).join()).toContain("must have required property 'principal'");
     });
 
     it('an error body without errorCode', () => {

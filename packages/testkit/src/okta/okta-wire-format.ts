@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AppAssignmentRecord, AppRecord, FactorRecord, GroupRecord, PushTransaction, RoleRecord, UserRecord } from './okta-directory';
+import { DEFAULT_USER_SCHEMA_ID } from './okta-user-schema';
 
 /**
  * JSON bodies exactly as the Okta Management API sends them (shapes from the published spec,
@@ -21,7 +22,7 @@ export function userJson(base: string, user: UserRecord, view: 'single' | 'colle
     links.suspend = link(`${self}/lifecycle/suspend`, ['POST']);
     links.deactivate = link(`${self}/lifecycle/deactivate`, ['POST']);
     if (user.status === 'LOCKED_OUT') links.unlock = link(`${self}/lifecycle/unlock`, ['POST']);
-    links.schema = link(`${base}/api/v1/meta/schemas/user/osc1defaultuserschema`);
+    links.schema = link(`${base}/api/v1/meta/schemas/user/${DEFAULT_USER_SCHEMA_ID}`);
     links.type = link(`${base}/api/v1/meta/types/user/oty1defaultusertype`);
   }
   return {

@@ -151,8 +151,7 @@ export function evaluateEntraPermissions(facts: EntraPermissionFacts): DoctorFin
     }
   }
 
-  const roles = [...new Set(entries.flatMap(([, row]) => (row.directoryRole ? [row.directoryRole] : [])))];
-  if (roles.length > 0) findings.push({ area, check: 'directory roles', level: 'info', detail: `the app's service principal also needs: ${roles.join('; ')} (assign in Entra ID → Roles and administrators)` });
+  // The directory roles the actions also need are checked against the ones the app holds: entra-directory-roles.ts.
   return findings;
 }
 

@@ -1,4 +1,5 @@
 import type { DoctorFinding } from './doctor-finding';
+import { OKTA_SCHEMA_READ_SCOPE } from './okta-probe';
 
 /*
  * The minimum Okta access per enabled action, from the operation scopes in Okta's management spec
@@ -18,6 +19,13 @@ export const OKTA_SCOPES_BY_ACTION: Record<string, readonly string[]> = {
   group_membership_remove: ['okta.groups.manage'],
   app_access_request: ['okta.apps.manage'],
 };
+
+/**
+ * Read by `keyward doctor` itself, not by any action: okta.schemas.read lets it check that users
+ * cannot edit the manager attributes (okta-manager-attribute.ts). Expected, so never "not needed";
+ * its absence is that check's warning, not a missing-scope critical.
+ */
+export const OKTA_DOCTOR_SCOPES: readonly string[] = [OKTA_SCHEMA_READ_SCOPE];
 
 /** Actions the Okta adapter executes today (self-service after a push). */
 export const OKTA_ENABLED_ACTIONS = ['password_reset', 'account_unlock', 'session_revoke'] as const;
@@ -81,7 +89,7 @@ export function evaluateOktaPrivileges(facts: OktaCredentialFacts): DoctorFindin
       : { area, check: 'scopes: required', level: 'ok', detail: [...needed].sort().join(', ') });
     for (const scope of facts.scopes) {
       if (DANGEROUS_SCOPES[scope]) findings.push({ area, check: `scope ${scope}`, level: 'critical', detail: `broader than needed: ${DANGEROUS_SCOPES[scope]}. Revoke the grant.` });
-      else if (!needed.has(scope)) findings.push({ area, check: `scope ${scope}`, level: scope.endsWith('.manage') ? 'warning' : 'info', detail: 'granted but not needed by the enabled actions: revoke it (least privilege)' });
+      else if (!needed.has(scope) && !OKTA_DOCTOR_SCOPES.includes(scope)) findings.push({ area, check: `scope ${scope}`, level: scope.endsWith('.manage') ? 'warning' : 'info', detail: 'granted but not needed by the enabled actions: revoke it (least privilege)' });
     }
   }
 

@@ -10,7 +10,16 @@ export interface OktaProbeResult {
   roles: string[];
   /** X-Okta-Request-Id of the calls, for support tickets. */
   requestIds: string[];
+  /** The default user type's profile schema, or why it could not be read. */
+  userSchema: OktaUserSchemaRead;
 }
+
+export type OktaUserSchemaRead = { ok: true; schema: unknown } | { ok: false; reason: string };
+
+/** getUserSchema for the default user type (`default` is the spec's alias for its schema id). */
+const USER_SCHEMA_PATH = '/api/v1/meta/schemas/user/default';
+/** The scope getUserSchema declares (spec: security oauth2 okta.schemas.read). */
+export const OKTA_SCHEMA_READ_SCOPE = 'okta.schemas.read';
 
 const TIMEOUT_MS = 10_000;
 
@@ -18,7 +27,9 @@ const TIMEOUT_MS = 10_000;
  * Asks Okta what the configured credential actually is. API token: `GET /api/v1/users/me` (the
  * token's owner) and its roles. Service app: a client_credentials token with the configured scopes
  * (Okta refuses the whole request with `invalid_scope` when one is not granted, so a token means all
- * configured scopes are granted), then `GET /oauth2/v1/clients/{clientId}/roles`. Plain fetch and
+ * configured scopes are granted), then `GET /oauth2/v1/clients/{clientId}/roles`. Both then read the
+ * user schema (`GET /api/v1/meta/schemas/user/default`, okta.schemas.read) for the manager-attribute
+ * check; a refusal there is reported, not thrown, so it never hides the rest. Plain fetch and
  * node:crypto (RS256 client assertion, RFC 7523) rather than the SDK, so a doctor run never touches
  * ~/.okta/okta.yaml or OKTA_CLIENT_* variables (STACK.md) and reports the raw answers.
  */
@@ -33,11 +44,19 @@ export async function probeOktaCredential(idp: OktaIdp): Promise<OktaProbeResult
     if (!res.ok) throw new Error(`${path} answered ${res.status}${describeOktaError(body)}`);
     return body;
   };
+  const readUserSchema = async (authorization: string): Promise<OktaUserSchemaRead> => {
+    try {
+      return { ok: true, schema: await call(USER_SCHEMA_PATH, authorization) };
+    } catch (error) {
+      return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+    }
+  };
   if (idp.auth.mode === 'token') {
     const auth = `SSWS ${idp.auth.token}`;
     const me = (await call('/api/v1/users/me', auth)) as { id?: string; profile?: { login?: string } };
     const roles = (await call(`/api/v1/users/${encodeURIComponent(me.id ?? 'me')}/roles`, auth)) as { type?: string }[];
-    return { authKind: 'api_token', principal: me.profile?.login ?? me.id ?? 'unknown user', roles: roles.map((r) => r.type ?? 'UNKNOWN'), requestIds };
+    const userSchema = await readUserSchema(auth);
+    return { authKind: 'api_token', principal: me.profile?.login ?? me.id ?? 'unknown user', roles: roles.map((r) => r.type ?? 'UNKNOWN'), requestIds, userSchema };
   }
   const { clientId, privateKey, keyId, scopes } = idp.auth;
   const tokenUrl = `${orgUrl}/oauth2/v1/token`;
@@ -50,7 +69,12 @@ export async function probeOktaCredential(idp: OktaIdp): Promise<OktaProbeResult
   const token = (await res.json().catch(() => ({}))) as { access_token?: string; scope?: string; error?: string; error_description?: string };
   if (!res.ok || !token.access_token) throw new Error(`token request refused: ${token.error ?? res.status}${token.error_description ? ` (${token.error_description})` : ''}`);
   const roles = (await call(`/oauth2/v1/clients/${encodeURIComponent(clientId)}/roles`, `Bearer ${token.access_token}`)) as { type?: string }[];
-  return { authKind: 'service_app', principal: clientId, scopes: (token.scope ?? scopes.join(' ')).split(/\s+/).filter(Boolean), roles: roles.map((r) => r.type ?? 'UNKNOWN'), requestIds };
+  const granted = (token.scope ?? scopes.join(' ')).split(/\s+/).filter(Boolean);
+  // Okta refuses a token without the scope (403): not asked for, not called.
+  const userSchema: OktaUserSchemaRead = granted.includes(OKTA_SCHEMA_READ_SCOPE)
+    ? await readUserSchema(`Bearer ${token.access_token}`)
+    : { ok: false, reason: `OKTA_SCOPES does not include ${OKTA_SCHEMA_READ_SCOPE}` };
+  return { authKind: 'service_app', principal: clientId, scopes: granted, roles: roles.map((r) => r.type ?? 'UNKNOWN'), requestIds, userSchema };
 }
 
 function clientAssertion(clientId: string, audience: string, privateKey: string, keyId: string | undefined): string {
