@@ -3,4 +3,4 @@ export type { EntraStepUpConfig, IdpConfig, KeywardConfig, OpenAiConfig, SlackCo
 export { envSchema } from './config.schema';
 export type { Env } from './config.schema';
 export type { OperationsConfig, SiemConfig } from './load-operations-config';
-export type { RedisSentinelConfig, RedisTopologyConfig } from './load-redis-config';
+export type { RedisClusterConfig, RedisSentinelConfig, RedisTopologyConfig } from './load-redis-config';

@@ -58,7 +58,7 @@ export interface KeywardConfig {
   idp: IdpConfig;
   openai?: OpenAiConfig;
   redisUrl?: string;
-  /** Sentinel topology and worker lock duration (issue #7). */
+  /** Sentinel or Cluster topology and worker lock duration (issue #7). */
   redis: RedisTopologyConfig;
   queuePrefix: string;
   database: { url?: string; schema?: string; dataDir: string };

@@ -1,11 +1,13 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { RateLimiter } from '@keyward/core';
 
 /**
  * Sliding window in a Redis sorted set: shared by every gateway and worker replica, so the push
- * limit (MFA-fatigue defence) holds across processes. One MULTI keeps add+count+expire atomic.
+ * limit (MFA-fatigue defence) holds across processes. One MULTI keeps add+count+expire atomic; it
+ * touches one key only, so on a Redis Cluster it runs on that key's master (and the prefix's hash tag
+ * keeps every limiter key beside the queues).
  */
-export function createRedisRateLimiter(redis: Redis, prefix: string): RateLimiter {
+export function createRedisRateLimiter(redis: Redis | Cluster, prefix: string): RateLimiter {
   let sequence = 0;
   return {
     async hit(key, limit, windowMs, now) {

@@ -1,6 +1,5 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RedisOptions as BullRedisOptions } from 'bullmq';
 import { createConsoleHttpHandler, createConsoleSurface } from '@keyward/chat-console';
 import type { ConsoleHttpHandler } from '@keyward/chat-console';
 import { createSlackApp, createSlackSurface } from '@keyward/chat-slack';
@@ -26,7 +25,8 @@ import type { HttpHandler } from '../gateway/http-server';
 import { createMetrics, instrumentAuditLog, instrumentIdentityProvider } from './metrics';
 import { startOperations } from './start-operations';
 import { createGaveUpHandler, createProcessors } from '../worker/processors';
-import { createRedisClient, ensureRedis } from './ensure-redis';
+import { createQueueConnection, createRedisClient, ensureRedis } from './ensure-redis';
+import type { RedisClient } from './ensure-redis';
 import { sandboxConsoleDirectory, sandboxPhone, startSandboxDirectory } from './sandbox';
 import { resolveSecretKey } from './secret-key';
 import { AGENT } from './agent';
@@ -65,11 +65,13 @@ export async function startKeyward(config: KeywardConfig, options: { role: Role;
     for (const warning of config.warnings) logger.warn({}, warning);
     const policy = loadPolicy(config.policyFile);
 
-    const redisHandle = await ensureRedis({ url: config.redisUrl, sentinel: config.redis.sentinel, embedded: config.embedded, dataDir: config.dataDir, logger });
+    const redisHandle = await ensureRedis({ url: config.redisUrl, sentinel: config.redis.sentinel, cluster: config.redis.cluster, embedded: config.embedded, dataDir: config.dataDir, logger });
     closers.push(() => redisHandle.stop());
-    // BullMQ 6 takes the URL (or the Sentinel options) itself; workers need maxRetriesPerRequest: null
-    // for blocking reads.
-    const connection: BullRedisOptions = { ...redisHandle.options, maxRetriesPerRequest: null };
+    // BullMQ 6 takes the URL (or the Sentinel options) itself, a Cluster as a client (closed after the
+    // queues and workers that use it: closers run in reverse).
+    const queueConnection = createQueueConnection(redisHandle, (error) => logger.warn({ err: error.message }, 'redis connection error (queues)'));
+    closers.push(() => queueConnection.close());
+    const connection = queueConnection.connection;
     const redis = createRedisClient(redisHandle, { maxRetriesPerRequest: 3 });
     redis.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
     closers.push(async () => redis.disconnect());
@@ -234,6 +236,7 @@ export async function startKeyward(config: KeywardConfig, options: { role: Role;
         logger,
         metrics: { contentType: metrics.registry.contentType, metrics: () => metrics.registry.metrics() },
         health: [
+          // On a Cluster PING reaches one master; the queue check below reads the queues' own slot.
           { name: 'redis', check: async () => void (await redis.ping()) },
           { name: 'database', check: async () => void (await store.get('rq_healthcheck')) },
           { name: 'queue', check: async () => void (await queue.depth()) },
@@ -271,8 +274,11 @@ export async function startKeyward(config: KeywardConfig, options: { role: Role;
   }
 }
 
-/** The OIDC step-up's transaction store on Redis: SET … PX for expiry, GETDEL for single use. */
-function redisKeyValueStore(redis: Pick<ReturnType<typeof createRedisClient>, 'get' | 'set' | 'getdel'>, prefix: string): KeyValueStore {
+/**
+ * The OIDC step-up's transaction store on Redis: SET … PX for expiry, GETDEL for single use. One key
+ * per command, under the queue prefix (so on a Cluster in the same slot as the queues).
+ */
+function redisKeyValueStore(redis: Pick<RedisClient, 'get' | 'set' | 'getdel'>, prefix: string): KeyValueStore {
   return {
     get: async (key) => (await redis.get(prefix + key)) ?? undefined,
     set: async (key, value, ttlMs) => void (await redis.set(prefix + key, value, 'PX', Math.max(1, Math.round(ttlMs)))),

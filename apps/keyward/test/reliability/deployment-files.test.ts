@@ -56,6 +56,7 @@ test('helm chart: values parse, both roles have probes/resources/PDB, workers au
   expect(all.match(/kind: PodDisruptionBudget/g)).toHaveLength(2);
   expect(all).toContain('kind: ScaledObject');
   expect(all).toContain(':actions:wait');
+  expect(all).toContain('type: redis-cluster'); // KEDA reads a Cluster's list through its own scaler
   expect(all.match(/\["start", "--role", "(gateway|worker)"\]/g)).toHaveLength(2);
 });
 

@@ -1,13 +1,13 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { callText } from '../support/product-harness';
 import { approveShownPush, startCluster, waitUntil } from './support/cluster';
 import type { Cluster, KeywardProcess } from './support/cluster';
+import { freePort } from '../support/product-process';
 
 /*
  * Issue #7 / F16: a private redis-server with AOF (appendfsync always, as infra/redis/redis.conf but
@@ -23,17 +23,6 @@ let redis: ChildProcess | undefined;
 let redisPort = 0;
 let redisDir = '';
 let cluster: Cluster;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function startRedis(): Promise<void> {
   redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--dir', redisDir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });

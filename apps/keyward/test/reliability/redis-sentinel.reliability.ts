@@ -1,14 +1,13 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { callText } from '../support/product-harness';
 import { approveShownPush, startCluster, waitUntil } from './support/cluster';
 import type { Cluster } from './support/cluster';
+import { freePort } from '../support/product-process';
 
 /*
  * Issue #7: Redis through Sentinel. A private master and one sentinel monitoring it (loopback, private
@@ -20,17 +19,6 @@ const USER = 'U0SENT0001';
 const children: ChildProcess[] = [];
 let dir = '';
 let cluster: Cluster;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function pong(port: number): Promise<boolean> {
   const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
