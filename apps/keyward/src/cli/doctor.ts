@@ -1,12 +1,12 @@
 import { Redis } from 'ioredis';
 import { loadConfig } from '@keyward/config';
 import type { KeywardConfig } from '@keyward/config';
-import { isAppError } from '@keyward/core';
+import { isAppError, silentLogger } from '@keyward/core';
 import { loadPolicy } from '@keyward/policy';
 import { checkRedis } from '@keyward/jobs';
 import { createSqlSiemOutbox, readAuditCheckpoint } from '@keyward/store';
 import { openAppDatabase } from '../runtime/open-app-database';
-import { redactUrl } from '../runtime/ensure-redis';
+import { createRedisClient, ensureRedis, redactUrl } from '../runtime/ensure-redis';
 import { checkCredentialAge } from './doctor/credential-age';
 import { doctorExitCode, renderFindings } from './doctor/doctor-finding';
 import type { DoctorFinding } from './doctor/doctor-finding';
@@ -101,7 +101,40 @@ async function checkDatabase(config: KeywardConfig): Promise<DoctorFinding[]> {
   }
 }
 
+/** A start-up Redis finding as a doctor row (warnings are only informative in the embedded default). */
+function redisFinding(config: KeywardConfig, finding: { level: string; message: string }): DoctorFinding {
+  const level = finding.level === 'critical' ? 'critical' : finding.level === 'warning' ? (config.embedded ? 'info' : 'warning') : 'ok';
+  return { area: 'Redis', check: /maxmemory/.test(finding.message) ? 'maxmemory-policy' : 'persistence', level, detail: finding.message };
+}
+
+/** Sentinel or Cluster: reached the way the product reaches it, and every node checked (a Cluster's too). */
+async function checkRedisTopology(config: KeywardConfig): Promise<DoctorFinding[]> {
+  const area = 'Redis';
+  let handle;
+  try {
+    handle = await ensureRedis({ sentinel: config.redis.sentinel, cluster: config.redis.cluster, embedded: false, dataDir: config.dataDir, logger: silentLogger });
+  } catch (error) {
+    return [{ area, check: 'connect', level: 'critical', detail: error instanceof Error ? error.message : String(error) }];
+  }
+  const client = createRedisClient(handle, { maxRetriesPerRequest: 1 });
+  client.on('error', () => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('no answer within 5 s')), 5000);
+    });
+    const findings = await Promise.race([checkRedis(client), timeout]);
+    return [{ area, check: 'connect', level: 'ok', detail: handle.url }, ...findings.map((f) => redisFinding(config, f))];
+  } catch (error) {
+    return [{ area, check: 'connect', level: 'critical', detail: `${handle.url}: ${error instanceof Error ? error.message : String(error)}` }];
+  } finally {
+    clearTimeout(timer);
+    client.disconnect();
+  }
+}
+
 async function checkRedisServer(config: KeywardConfig): Promise<DoctorFinding[]> {
+  if (config.redis.sentinel || config.redis.cluster) return checkRedisTopology(config);
   const area = 'Redis';
   const url = config.redisUrl ?? 'redis://127.0.0.1:6379';
   const redis = new Redis(url, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
@@ -111,9 +144,7 @@ async function checkRedisServer(config: KeywardConfig): Promise<DoctorFinding[]>
     const info = await redis.info('server');
     const version = /redis_version:(\S+)/.exec(info)?.[1] ?? '?';
     const findings: DoctorFinding[] = [{ area, check: 'connect', level: 'ok', detail: `${redactUrl(url)} (Redis ${version})` }];
-    for (const f of await checkRedis(redis)) {
-      findings.push({ area, check: /maxmemory/.test(f.message) ? 'maxmemory-policy' : 'persistence', level: f.level === 'critical' ? 'critical' : f.level === 'warning' ? (config.embedded ? 'info' : 'warning') : 'ok', detail: f.message });
-    }
+    for (const f of await checkRedis(redis)) findings.push(redisFinding(config, f));
     return findings;
   } catch (error) {
     const detail = `${redactUrl(url)}: ${error instanceof Error ? error.message : String(error)}`;

@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runDoctor } from '../../src/cli/doctor';
+import { sink } from '../support/doctor-output';
 import { callText } from '../support/product-harness';
-import { freePort } from '../support/product-process';
+import { TEST_DATABASE_URL, dropRunState, freePort } from '../support/product-process';
 import { approveShownPush, startCluster, waitUntil } from './support/cluster';
 import type { Cluster } from './support/cluster';
 import { startRedisCluster } from './support/redis-cluster';
@@ -103,4 +108,20 @@ test('gateway and worker run on a 3-master Redis Cluster from one seed node; a r
 
   // SIGTERM closes every Cluster connection (ours and BullMQ's duplicates): nothing keeps the process up.
   for (const proc of [worker, gateway]) expect(await proc.stop('SIGTERM')).toMatchObject({ code: 0, signal: null });
+});
+
+test('keyward doctor reaches the Cluster from one seed node and names the evicting master (critical)', async () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'kw-doctor-cluster-'));
+  const schema = `kw_doctor_cluster_${randomBytes(4).toString('hex')}`;
+  try {
+    const out = sink();
+    const code = await runDoctor([], { env: { DATA_DIR: dataDir, DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema, REDIS_CLUSTER_NODES: `127.0.0.1:${seed.port}`, QUEUE_PREFIX: queuePrefix, SECRET_ENCRYPTION_KEY: randomBytes(32).toString('base64') }, out: out.stream });
+    const text = out.text().replace(/\s+/g, ' ');
+    expect(text).toContain(`cluster://127.0.0.1:${seed.port}`);
+    expect(text).toMatch(new RegExp(`CRIT\\S* maxmemory-policy 127\\.0\\.0\\.1:${evicting.port} \\(master\\): Redis maxmemory-policy is "allkeys-lru"`));
+    expect(text).not.toContain(`127.0.0.1:${owner.port} (master): Redis maxmemory-policy is`);
+    expect(code).not.toBe(0);
+  } finally {
+    await dropRunState({ schema, redisPrefix: queuePrefix, dirs: [dataDir] });
+  }
 });
