@@ -113,7 +113,8 @@ describe.each(PAIRINGS.map((p) => [`${p.chat} + ${p.idp}`, p] as const))('%s, bl
     await product.completeStepUp(sent);
     await product.waitForReply(sent, (m) => m.text.includes('needs approval from Frank Osei (manager)'), 'the "waiting for Frank" notice');
 
-    // The approver comes from the IdP (Ivy's manager) and is reached in chat by his verified email.
+    // The approver comes from the IdP (Ivy's manager) and is reached in chat by his verified email
+    // (Teams + Entra ID: by his Entra object id; teams-approvals.int.test.ts covers who is reachable).
     const card = await waitUntil(
       () => product.directMessages(FRANK.key).find((m) => m.text.includes('Ivy Tester asks') && hasButton(CHAT_ACTIONS.approve)(m)),
       () => `Frank's approval card (Frank's DM so far: ${product.directMessages(FRANK.key).map((m) => m.text.slice(0, 150)).join(' | ')})`,

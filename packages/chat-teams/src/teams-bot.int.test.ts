@@ -280,6 +280,29 @@ describe('Teams surface against the connector fake', () => {
     await expect(h.surface.findUserByEmail('nobody@contoso.test')).resolves.toBeUndefined();
   });
 
+  it('finds by UPN only members of the helpdesk team; by Entra object id anyone in the tenant, with no connector call', async () => {
+    h.connector.setConversationMembers('19:helpdesk@thread.tacv2', [ALICE.aadObjectId]);
+    await expect(h.surface.findUserByEmail('dana@contoso.test')).resolves.toBeUndefined();
+    await expect(h.surface.findUserByEmail('alice@contoso.test')).resolves.toBe(ALICE.aadObjectId);
+    const before = h.connector.calls.length;
+    await expect(h.surface.findUserByDirectoryObjectId?.(MANAGER.aadObjectId.toUpperCase())).resolves.toBe(MANAGER.aadObjectId);
+    await expect(h.surface.findUserByDirectoryObjectId?.('29:dana')).resolves.toBeUndefined();
+    await expect(h.surface.findUserByDirectoryObjectId?.('')).resolves.toBeUndefined();
+    expect(h.connector.calls).toHaveLength(before);
+    const dm = await h.surface.openDirectConversation(MANAGER.aadObjectId);
+    expect(dm.channelId).toBe(`a:personal-${MANAGER.aadObjectId}`);
+  });
+
+  it('opening the DM of someone the app is not installed for → 403 BotNotInConversationRoster → chat.conversation_gone, one call, no retry', async () => {
+    h.connector.setAppInstalled(MANAGER.aadObjectId, false);
+    await expect(h.surface.openDirectConversation(MANAGER.aadObjectId)).rejects.toMatchObject({
+      code: 'chat.conversation_gone',
+      retryable: false,
+      details: { operation: 'create conversation', status: 403, connectorCode: 'BotNotInConversationRoster' },
+    });
+    expect(h.connector.calls.filter((c) => c.path === '/v3/conversations').map((c) => c.status)).toEqual([403]);
+  });
+
   it('escalates to the helpdesk channel and updates the case card', async () => {
     const posted = await h.surface.escalate({ requestId: 'rq_5', reason: 'Needs a human', facts: { Requester: 'Alice' }, severity: 'warning', buttons: [{ actionId: CHAT_ACTIONS.caseTake, value: 'rq_5', label: 'Take' }] });
     expect(posted?.conversation.channelId).toBe('19:helpdesk@thread.tacv2');

@@ -50,8 +50,8 @@ function cardActivity(card: AdaptiveCard, summary: string): Partial<Activity> {
  *
  * Direct conversations with approvers are created with `createConversation` (members = the person's
  * Entra object id, tenant = ours). Teams answers with the existing personal chat when there is one,
- * so nothing needs storing; it fails when the app is not installed for that person (→ they cannot be
- * reached in Teams, which the core treats like any other unreachable approver).
+ * so nothing needs storing; it answers 403 `BotNotInConversationRoster` when the app is not installed
+ * for that person (→ `chat.conversation_gone`: the core ends the approval and tells the helpdesk).
  */
 export function createTeamsSurface(options: TeamsSurfaceOptions): ChatSurface {
   const adapter = options.adapter ?? createCloudAdapter(options);
@@ -182,7 +182,8 @@ export function createTeamsSurface(options: TeamsSurfaceOptions): ChatSurface {
      * Teams has no directory-wide lookup by email for bots. The connector's member API accepts a UPN
      * (Microsoft Learn, "Get single member details": Teams user id, UPN or Entra object id), but only
      * within a conversation the bot is in: we ask the helpdesk channel's team. People outside that team
-     * are "nobody" here (the approver is then unreachable in Teams and the core escalates).
+     * are "nobody" here (the approver is then unreachable in Teams and the core escalates). Only the
+     * Okta pairing depends on this: with Entra ID the core uses findUserByDirectoryObjectId instead.
      */
     async findUserByEmail(email: string): Promise<string | undefined> {
       const wanted = email.trim();
@@ -200,6 +201,18 @@ export function createTeamsSurface(options: TeamsSurfaceOptions): ChatSurface {
       const matches = [member.email, member.userPrincipalName].some((value) => nonEmpty(value)?.toLowerCase() === wanted.toLowerCase());
       if (!matches || !isHomeMember(member) || !member.aadObjectId || !GUID.test(member.aadObjectId)) return undefined;
       return member.aadObjectId;
+    },
+
+    /**
+     * With Entra ID as the IdP the directory user IS the Teams user: the verified `from.aadObjectId`
+     * of their activities is their Entra object id, and createConversation takes that id. So anyone in
+     * our tenant can be reached, in or out of the helpdesk team, with no connector call here. Whether
+     * the app is installed for them shows only when the personal chat is created (403 → the core ends
+     * the approval visibly). GUIDs compare case-insensitively; Teams and Graph both use lowercase.
+     */
+    async findUserByDirectoryObjectId(objectId: string): Promise<string | undefined> {
+      const id = objectId.trim();
+      return GUID.test(id) ? id.toLowerCase() : undefined;
     },
 
     async openDirectConversation(chatUserId: string): Promise<ConversationRef> {

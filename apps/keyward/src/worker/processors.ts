@@ -6,6 +6,7 @@ import {
   executeAction,
   expireAccess,
   expireApproval,
+  onApprovalUndeliverable,
   onJobGaveUp,
   pollApproverStepUp,
   pollStepUp,
@@ -55,6 +56,11 @@ export function createGaveUpHandler(deps: CoreDeps) {
       // The message could not be delivered even after retries: keep the evidence and tell a human.
       const request = await deps.store.get(payload.requestId);
       if (request) await recordAudit(deps, request, 'chat.delivery_failed', { details: { code: error instanceof AppError ? error.code : 'internal' } });
+      return;
+    }
+    if (name === 'approval.notify') {
+      // The card never reached the approver: without this the request would wait, unseen, for its expiry.
+      await onApprovalUndeliverable(deps, payload.requestId, text(payload.approvalId), 'the approval card could not be delivered to them');
       return;
     }
     await onJobGaveUp(deps, payload.requestId, error);

@@ -213,7 +213,20 @@ const MANAGER_EMAIL = 'frank@example.com';
  * The people of one pairing: `manager` is Frank (design-team's owner and everyone's manager in the
  * demo org, frank@example.com in every directory); the others report to him.
  */
-export async function startPairing(pairing: Pairing, options: { people: PairingPersonSpec[]; manager: PairingPersonSpec; logLevel?: string }): Promise<PairingHarness> {
+export async function startPairing(
+  pairing: Pairing,
+  options: {
+    people: PairingPersonSpec[];
+    manager: PairingPersonSpec;
+    logLevel?: string;
+    /**
+     * Teams: the keys of the people in the helpdesk channel's team (the only conversation where the
+     * bot can look someone up by UPN). Default: not declared, and the connector fake finds every
+     * member in every conversation, as if everybody were in the helpdesk team.
+     */
+    helpdeskTeam?: string[];
+  },
+): Promise<PairingHarness> {
   const everyone = [options.manager, ...options.people];
   const emailOf = (spec: PairingPersonSpec): string => (spec === options.manager ? MANAGER_EMAIL : `${spec.key}@example.com`);
 
@@ -309,6 +322,14 @@ export async function startPairing(pairing: Pairing, options: { people: PairingP
       const member: TeamsMember = { id: `29:${spec.key}-${objectId.slice(0, 8)}`, aadObjectId: objectId, name: spec.name, userPrincipalName: email, email, tenantId };
       connector.addMember(member);
       people.set(spec.key, { key: spec.key, name: spec.name, email, chatUserId: objectId, conversationId: connector.personalConversationId(objectId), idpId: idpIds.get(spec.key) as string });
+    }
+    if (options.helpdeskTeam) {
+      const team = options.helpdeskTeam.map((key) => {
+        const member = people.get(key);
+        if (!member) throw new Error(`helpdeskTeam: unknown person ${key}`);
+        return member.chatUserId;
+      });
+      connector.setConversationMembers(TEAMS_HELPDESK_CONVERSATION, team);
     }
     Object.assign(chatEnv, { TEAMS_EMULATOR_MODE: 'true', MICROSOFT_APP_TENANT_ID: tenantId, TEAMS_SERVICE_URL: connector.url, TEAMS_ESCALATION_CONVERSATION: TEAMS_HELPDESK_CONVERSATION });
   }

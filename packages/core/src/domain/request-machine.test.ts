@@ -100,7 +100,7 @@ const EXPECTED: Record<RequestEvent['type'], Partial<Record<RequestState, Reques
   refused: { received: 'refused', understood: 'refused', decided: 'refused', verified: 'refused', approved: 'refused', queued: 'refused', executing: 'refused' },
   escalated: {
     received: 'escalated', understood: 'escalated', clarifying: 'escalated', decided: 'escalated',
-    verifying: 'escalated', verified: 'escalated', queued: 'escalated', executing: 'escalated',
+    verifying: 'escalated', verified: 'escalated', awaiting_approval: 'escalated', queued: 'escalated', executing: 'escalated',
   },
   verification_started: { decided: 'verifying' },
   verification_polled: { verifying: 'verifying' },
@@ -227,6 +227,20 @@ describe('transition', () => {
     expect(transition(request('executing'), EVENTS.failed, NOW).outcome).toMatchObject({ errorCode: 'idp.denied', summary: 'failed' });
     expect(transition(request('verifying'), EVENTS.cancelled, NOW).outcome?.summary).toBe('cancelled by requester');
     expect(transition(request('understood'), EVENTS.answered, NOW).outcome?.summary).toBe('greeted');
+  });
+
+  it('escalating a request awaiting approval cancels its open approvals in the same write, and keeps decided ones', () => {
+    const waiting = request('awaiting_approval', {
+      approvals: [
+        { id: 'a1', role: 'manager', state: 'approved', stepUpRequired: false },
+        { id: 'a2', role: 'app_owner', state: 'pending', stepUpRequired: false },
+        { id: 'a3', role: 'helpdesk_admin', state: 'waiting', stepUpRequired: false },
+      ],
+    });
+    const escalated = transition(waiting, { type: 'escalated', reason: 'approval undeliverable' }, NOW);
+    expect(escalated.state).toBe('escalated');
+    expect(escalated.approvals.map((a) => a.state)).toEqual(['approved', 'cancelled', 'cancelled']);
+    expect(escalated.outcome?.summary).toBe('approval undeliverable');
   });
 
   it('marks the secret delivered without leaving succeeded', () => {

@@ -45,7 +45,7 @@ const ALLOWED: Record<RequestEvent['type'], readonly RequestState[]> = {
   answered: ['understood'],
   decided: ['understood'],
   refused: ['received', 'understood', 'decided', 'verified', 'approved', 'queued', 'executing'],
-  escalated: ['received', 'understood', 'clarifying', 'decided', 'verifying', 'verified', 'queued', 'executing'],
+  escalated: ['received', 'understood', 'clarifying', 'decided', 'verifying', 'verified', 'awaiting_approval', 'queued', 'executing'],
   verification_started: ['decided'],
   verification_polled: ['verifying'],
   verified: ['verifying'],
@@ -146,6 +146,9 @@ export function transition(request: ServiceRequest, event: RequestEvent, now: Da
       break;
     case 'escalated':
       next.outcome = { ...next.outcome, summary: event.reason };
+      // From awaiting_approval (an approver who cannot be reached): the open approvals end in the
+      // same write, so no later click, reminder or expiry acts on an escalated request.
+      next.approvals = next.approvals.map((a) => (a.state === 'waiting' || a.state === 'pending' || a.state === 'verifying' ? { ...a, state: 'cancelled' } : a));
       break;
     case 'answered':
       next.outcome = { ...next.outcome, summary: event.summary };

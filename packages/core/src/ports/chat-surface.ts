@@ -10,7 +10,18 @@ export interface ChatSurface {
   update(conversation: ConversationRef, messageId: string, message: OutboundMessage): Promise<void>;
   /** The platform user with this verified email (Slack users.lookupByEmail), or undefined. */
   findUserByEmail(email: string): Promise<string | undefined>;
-  /** A direct conversation with a user (Slack conversations.open), to DM approvers. */
+  /**
+   * The chat user id of a home-tenant user known by their Entra object id (Teams: the same id), or
+   * undefined. Only for a surface whose users are the Entra directory's own; the core calls it only
+   * when the IdP is Entra ID, so an approver is reached without an email or a lookup in one team.
+   * Optional: Slack and the console have no such id.
+   */
+  findUserByDirectoryObjectId?(objectId: string): Promise<string | undefined>;
+  /**
+   * A direct conversation with a user (Slack conversations.open, Teams createConversation), to DM
+   * approvers. Throws `chat.conversation_gone` when the platform will never let the bot reach this
+   * person (Teams 403 / 404: the app is not installed for them).
+   */
   openDirectConversation(chatUserId: string): Promise<ConversationRef>;
   /** Posts to the helpdesk escalation channel; returns where, so the case card can be updated. */
   escalate(escalation: Escalation): Promise<PostedMessage | undefined>;

@@ -19,7 +19,7 @@ export type { FakeIdentityProvider, FakeIdentityProviderOptions, FakeIdpUser, Id
 export { createFakeStepUp } from './fake-step-up';
 export type { FakeStepUp, FakeStepUpOptions, StartedChallenge } from './fake-step-up';
 export { createRecordingChatSurface } from './recording-chat-surface';
-export type { ChatUserSpec, RecordedEscalation, RecordedPost, RecordingChatSurface } from './recording-chat-surface';
+export type { ChatUserSpec, RecordedEscalation, RecordedPost, RecordingChatSurface, RecordingChatSurfaceOptions } from './recording-chat-surface';
 export { RECORDING_HELPDESK_CHANNEL, recordingDmChannelId } from './recording-chat-surface';
 export { classification, createStubClassifier, STUB_CLASSIFIER_ID } from './stub-classifier';
 export type { StubClassifier } from './stub-classifier';

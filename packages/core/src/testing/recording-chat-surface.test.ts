@@ -25,6 +25,16 @@ describe('recording chat surface (the core’s ChatSurface fake)', () => {
     expect(chat.directConversationsOpened()).toEqual(['frank', 'frank', 'nobody']);
   });
 
+  it('has no object-id lookup unless asked; with it, answers the id itself like Teams, and unreachable users cannot be DMed', async () => {
+    expect(createRecordingChatSurface('slack', users).findUserByDirectoryObjectId).toBeUndefined();
+    const chat = createRecordingChatSurface('teams', users, { directoryObjectIds: true, unreachable: ['gone'] });
+    expect(await chat.findUserByDirectoryObjectId?.('frank')).toBe('frank');
+    expect(chat.directoryLookups()).toEqual(['frank']);
+    await expect(chat.openDirectConversation('gone')).rejects.toMatchObject({ code: 'chat.conversation_gone' });
+    chat.setUnreachable('frank');
+    await expect(chat.openDirectConversation('frank')).rejects.toMatchObject({ code: 'chat.conversation_gone' });
+  });
+
   it('returns a ref per escalation and tracks each card’s latest state', async () => {
     const chat = createRecordingChatSurface('console');
     const a = await chat.escalate({ requestId: 'r1', reason: 'one', facts: {}, severity: 'info', status: 'Open' });

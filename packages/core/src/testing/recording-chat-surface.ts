@@ -37,9 +37,23 @@ export interface RecordingChatSurface extends ChatSurface {
   lookups(): string[];
   /** Emails asked for with findUserByEmail, in call order. */
   emailLookups(): string[];
+  /** Object ids asked for with findUserByDirectoryObjectId (only with `directoryObjectIds`), in call order. */
+  directoryLookups(): string[];
   /** Every string the surface was asked to show anywhere (texts, emphasis, buttons, context, facts). */
   allText(): string;
   setUser(chatUserId: string, spec: ChatUserSpec): void;
+  /** From now on the bot can never open a DM with this user (Teams: the app is not installed for them). */
+  setUnreachable(chatUserId: string): void;
+}
+
+export interface RecordingChatSurfaceOptions {
+  /**
+   * Implements the optional `findUserByDirectoryObjectId` the way Teams does: chat user ids are Entra
+   * object ids, so the id asked for is the answer, with no lookup. Off by default (Slack, console).
+   */
+  directoryObjectIds?: boolean;
+  /** Users the bot can never open a DM with: `openDirectConversation` throws `chat.conversation_gone`. */
+  unreachable?: string[];
 }
 
 /** The DM channel the fake opens with a user; the same id every time, as Slack's conversations.open. */
@@ -47,8 +61,10 @@ export function recordingDmChannelId(chatUserId: string): string {
   return `dm-${chatUserId}`;
 }
 
-export function createRecordingChatSurface(surface: SurfaceName = 'console', users: Record<string, ChatUserSpec> = {}): RecordingChatSurface {
+export function createRecordingChatSurface(surface: SurfaceName = 'console', users: Record<string, ChatUserSpec> = {}, options: RecordingChatSurfaceOptions = {}): RecordingChatSurface {
   const table = new Map<string, ChatUserSpec>(Object.entries(users));
+  const unreachable = new Set<string>(options.unreachable ?? []);
+  const directoryLookups: string[] = [];
   const posts: RecordedPost[] = [];
   const updates: RecordedPost[] = [];
   const escalationPosts: RecordedEscalation[] = [];
@@ -64,7 +80,7 @@ export function createRecordingChatSurface(surface: SurfaceName = 'console', use
     // Slack answers users.info / conversations.open for an unknown id with `user_not_found`.
     new AppError('chat.bad_request', `unknown chat user ${chatUserId}`, { details: { chatUserId } });
 
-  return {
+  const recording: RecordingChatSurface = {
     surface,
     async lookupUser(chatUserId) {
       lookups.push(chatUserId);
@@ -99,6 +115,8 @@ export function createRecordingChatSurface(surface: SurfaceName = 'console', use
     async openDirectConversation(chatUserId) {
       dmsOpened.push(chatUserId);
       if (!table.has(chatUserId)) throw unknownUser(chatUserId);
+      // Teams answers createConversation with 403 BotNotInConversationRoster when the app is not installed.
+      if (unreachable.has(chatUserId)) throw new AppError('chat.conversation_gone', `cannot open a conversation with ${chatUserId}`, { details: { chatUserId } });
       return { surface, channelId: recordingDmChannelId(chatUserId) };
     },
     async escalate(escalation) {
@@ -127,9 +145,20 @@ export function createRecordingChatSurface(surface: SurfaceName = 'console', use
     directConversationsOpened: () => [...dmsOpened],
     lookups: () => [...lookups],
     emailLookups: () => [...emailLookups],
+    directoryLookups: () => [...directoryLookups],
     allText: () => JSON.stringify({ posts, updates, escalationPosts, escalationUpdates }),
     setUser: (chatUserId, spec) => {
       table.set(chatUserId, spec);
     },
+    setUnreachable: (chatUserId) => {
+      unreachable.add(chatUserId);
+    },
   };
+  if (options.directoryObjectIds) {
+    recording.findUserByDirectoryObjectId = async (objectId) => {
+      directoryLookups.push(objectId);
+      return objectId;
+    };
+  }
+  return recording;
 }

@@ -7,8 +7,7 @@ import { deliverNotification } from '../use-cases/notify';
 import { pollStepUp } from '../use-cases/poll-step-up';
 import { processRequest } from '../use-cases/process-request';
 import { announceAccessExpiry, expireAccess } from '../use-cases/access-expiry';
-import { expireApproval, pollApproverStepUp, processApprovalClick, remindApproval } from '../use-cases/handle-approval';
-import { postApprovalCard } from '../use-cases/request-approvals';
+import { expireApproval, pollApproverStepUp, postApprovalCard, processApprovalClick, remindApproval } from '../use-cases/handle-approval';
 import type { FakeIdentityProvider, FakeIdpUser } from './fake-identity-provider';
 import { createFakeIdentityProvider } from './fake-identity-provider';
 import type { FakePolicyEngine } from './fake-policy-engine';
@@ -27,7 +26,7 @@ import type { MemoryRequestStore } from './memory-request-store';
 import { createMemoryRequestStore } from './memory-request-store';
 import type { MemoryVault } from './memory-vault';
 import { createMemoryVault } from './memory-vault';
-import type { ChatUserSpec, RecordingChatSurface } from './recording-chat-surface';
+import type { ChatUserSpec, RecordingChatSurface, RecordingChatSurfaceOptions } from './recording-chat-surface';
 import { createRecordingChatSurface } from './recording-chat-surface';
 import type { RecordingLogger } from './recording-logger';
 import { createRecordingLogger } from './recording-logger';
@@ -57,15 +56,17 @@ export interface TestCoreDepsOptions extends Partial<Omit<TestCoreDeps, 'chats'>
   users?: FakeIdpUser[];
   /** Chat users by chat id, when `chat` is not given. */
   chatUsers?: Record<string, ChatUserSpec>;
+  /** Options of the recording surface, when `chat` is not given (Teams-like object ids, unreachable users). */
+  chatOptions?: RecordingChatSurfaceOptions;
   /** Message text → classification, when `classifier` is not given. */
   classifications?: Record<string, Partial<Classification>>;
   start?: Date | string;
 }
 
 export function createTestCoreDeps(options: TestCoreDepsOptions = {}): TestCoreDeps {
-  const { surface = 'console', users, chatUsers, classifications, start, ...given } = options;
+  const { surface = 'console', users, chatUsers, chatOptions, classifications, start, ...given } = options;
   const clock = given.clock ?? createFixedClock(start);
-  const chat = given.chat ?? createRecordingChatSurface(surface, chatUsers);
+  const chat = given.chat ?? createRecordingChatSurface(surface, chatUsers, chatOptions);
   return {
     store: given.store ?? createMemoryRequestStore(),
     audit: given.audit ?? createMemoryAuditLog(),

@@ -1,10 +1,10 @@
 import { AppError, isAppError } from '../domain/app-error';
-import type { ConversationRef } from '../domain/chat';
+import type { ConversationRef, PostedMessage, SurfaceName } from '../domain/chat';
 import { CHAT_ACTIONS } from '../domain/chat';
 import type { Approval, ServiceRequest } from '../domain/request';
 import type { CoreDeps } from './core-deps';
 import { notifyConversation, notifyHelpdesk, notifyRequester, notifyUpdate, requestFacts } from './notify';
-import { approvalCard, openApproval, scheduleApproval } from './request-approvals';
+import { approvalCard, describeApprovers, openApproval, scheduleApproval } from './request-approvals';
 import { applyEvent, applyWithRetry, recordAudit } from './request-journal';
 
 export interface ApprovalClick {
@@ -209,6 +209,81 @@ async function updateApprovalCard(deps: CoreDeps, request: ServiceRequest, appro
       },
     },
   });
+}
+
+/**
+ * Why a platform will never let the bot open a direct conversation with an approver: what its
+ * `chat.conversation_gone` on open / post means there (Teams: createConversation answers 403
+ * BotNotInConversationRoster for a person the app is not installed for: microsoft-teams-apps-company-communicator #744).
+ */
+const APPROVER_NOT_REACHABLE: Record<SurfaceName, string> = {
+  teams: 'the Keyward app is not installed for them in Teams',
+  slack: 'Slack does not let Keyward send them a direct message',
+  console: 'they have no conversation with Keyward in the console',
+};
+
+/** Worker (`approval.notify`): post one card and record where it went, so it can be finalised later. */
+export async function postApprovalCard(deps: CoreDeps, requestId: string, approvalId: string): Promise<void> {
+  const request = await deps.store.get(requestId);
+  const approval = request?.approvals.find((a) => a.id === approvalId);
+  if (!request || !approval || approval.card || approval.state !== 'pending') return;
+  const chat = deps.chats[request.conversation.surface];
+  if (!chat) throw new AppError('config.invalid', `surface ${request.conversation.surface} is not enabled`);
+  const card = approvalCard(request, approval);
+  let posted: PostedMessage | undefined;
+  if (approval.approver) {
+    try {
+      const conversation = await chat.openDirectConversation(approval.approver.chatUserId);
+      posted = { conversation, messageId: await chat.post(conversation, card) };
+    } catch (error) {
+      // Retrying cannot help (F05): without this the request would wait, unseen, for its expiry.
+      if (!(isAppError(error) && error.code === 'chat.conversation_gone')) throw error;
+      return onApprovalUndeliverable(deps, requestId, approvalId, APPROVER_NOT_REACHABLE[request.conversation.surface]);
+    }
+  } else {
+    posted = await chat.escalate({
+      requestId: request.id,
+      reason: `Admin approval needed: ${card.text.split('\n')[0] ?? ''}`,
+      facts: { ...requestFacts(request), Message: request.text.slice(0, 500) },
+      severity: 'warning',
+      buttons: card.buttons,
+    });
+  }
+  if (!posted) return;
+  const postedCard = posted;
+  await applyWithRetry(deps, request.id, (fresh) => {
+    const current = fresh.approvals.find((a) => a.id === approvalId);
+    return current && !current.card ? { type: 'approval_updated', approval: { ...current, card: postedCard } } : undefined;
+  });
+}
+
+/**
+ * An approval card that can never be delivered (the approver cannot be reached in chat, or the
+ * queue gave up posting it) ends the request visibly now instead of at its expiry: the requester is
+ * told, the helpdesk gets the case naming the approver and `reason`, the request is `escalated`
+ * (which cancels its open approvals in the same write) and cards already posted are finalised.
+ * The notifications go first and are keyed, so a retry after a conflict sends each once.
+ */
+export async function onApprovalUndeliverable(deps: CoreDeps, requestId: string, approvalId: string, reason: string): Promise<void> {
+  const request = await deps.store.get(requestId);
+  const approval = request?.approvals.find((a) => a.id === approvalId);
+  if (!request || !approval || approval.card || request.state !== 'awaiting_approval' || approval.state !== 'pending') return;
+  const who = describeApprovers([approval]);
+  await notifyRequester(deps, request, `approval-undeliverable:${approvalId}`, {
+    text: `I couldn't ask ${who} to approve this: ${reason}. I've passed your request to the helpdesk; nothing was changed.`,
+    tone: 'warning',
+  });
+  const approver = approval.approver;
+  await notifyHelpdesk(deps, request, `approval-undeliverable:${approvalId}`, {
+    reason: `Approval could not be requested from ${who}: ${reason}. A person needs to look at this request.`,
+    facts: {
+      ...requestFacts(request),
+      ...(approver ? { Approver: `${approver.displayName}${approver.email ? ` <${approver.email}>` : ''}`, 'Approver chat user': `${request.conversation.surface}:${approver.chatUserId}` } : {}),
+    },
+    severity: 'warning',
+  });
+  const ended = await applyEvent(deps, request, { type: 'escalated', reason: `approval undeliverable: ${who}: ${reason}` }, { details: { approvalId } });
+  await finalizeCards(deps, ended, `Passed to the helpdesk: ${who} could not be asked. Nothing was changed.`);
 }
 
 /** Worker (`approval.expire`): an unanswered approval ends the request; the requester is told. */

@@ -10,8 +10,8 @@ export { deliverNotification, notifyHelpdesk, notifyRequester, requestFacts } fr
 export type { Notification } from './notify';
 export { replies } from './replies';
 export { resolveRequester, gatherPolicyFacts } from './resolve-requester';
-export { requestApprovals, postApprovalCard, approvalCard, describeApprovers } from './request-approvals';
-export { processApprovalClick, pollApproverStepUp, recordApproval, expireApproval, remindApproval, finalizeCards, cancelOpenApprovals } from './handle-approval';
+export { requestApprovals, approvalCard, describeApprovers } from './request-approvals';
+export { processApprovalClick, pollApproverStepUp, postApprovalCard, onApprovalUndeliverable, recordApproval, expireApproval, remindApproval, finalizeCards, cancelOpenApprovals } from './handle-approval';
 export type { ApprovalClick } from './handle-approval';
 export { onCaseAction } from './helpdesk-case';
 export { scheduleAccessExpiry, announceAccessExpiry, expireAccess } from './access-expiry';

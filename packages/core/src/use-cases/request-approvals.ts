@@ -3,9 +3,11 @@ import type { OutboundMessage } from '../domain/chat';
 import { CHAT_ACTIONS } from '../domain/chat';
 import { ACTION_LABELS } from '../domain/intent';
 import type { Approval, ApproverRole, Decision, ServiceRequest } from '../domain/request';
+import type { ChatSurface } from '../ports/chat-surface';
+import type { IdpUser } from '../ports/identity-provider';
 import type { CoreDeps } from './core-deps';
 import { notifyHelpdesk, notifyRequester, requestFacts } from './notify';
-import { applyEvent, applyWithRetry } from './request-journal';
+import { applyEvent } from './request-journal';
 
 const ROLE_LABEL: Record<ApproverRole, string> = {
   manager: 'manager',
@@ -19,7 +21,8 @@ type Resolved = { ok: true; approvals: Approval[] } | { ok: false; reason: strin
 /**
  * After verification: resolve every approver the decision names and ask the first (sequential) or
  * all (parallel). Invariant 4: an approver is a resolved person — the requester's manager from the
- * IdP, the catalogue owner — mapped to a chat user by verified email; never the requester.
+ * IdP, the catalogue owner — mapped to a chat user by verified email (or, Teams + Entra ID, by their
+ * Entra object id, which is their Teams user id); never the requester.
  */
 export async function requestApprovals(deps: CoreDeps, request: ServiceRequest, override?: Decision): Promise<void> {
   const decision = override ?? request.decision;
@@ -79,13 +82,34 @@ async function resolveApprovers(deps: CoreDeps, request: ServiceRequest, roles: 
     }
     if (!person) return { ok: false, reason: `no ${ROLE_LABEL[role]}` };
     if (person.id === requesterId) return { ok: false, reason: `the requester would approve their own request as ${ROLE_LABEL[role]}` };
-    if (!person.email) return { ok: false, reason: `the ${ROLE_LABEL[role]} has no email to find them in chat` };
-    const chatUserId = await chat.findUserByEmail(person.email);
-    if (!chatUserId || chatUserId === request.requester.chatUserId) return { ok: false, reason: `the ${ROLE_LABEL[role]} (${person.email}) is not reachable in chat` };
+    const reached = await reachInChat(deps, chat, person);
+    if (!reached.ok) return { ok: false, reason: `the ${ROLE_LABEL[role]} ${reached.reason}` };
+    const chatUserId = reached.chatUserId;
+    if (chatUserId === request.requester.chatUserId) return { ok: false, reason: `the ${ROLE_LABEL[role]} (${reached.known}) is not reachable in chat` };
     if (approvals.some((a) => a.approver?.idpUserId === person.id)) continue; // one person, one approval (manager who is also the owner)
-    approvals.push({ id, role, state: 'waiting', stepUpRequired, approver: { idpUserId: person.id, chatUserId, displayName: person.displayName, email: person.email } });
+    approvals.push({ id, role, state: 'waiting', stepUpRequired, approver: { idpUserId: person.id, chatUserId, displayName: person.displayName, ...(person.email ? { email: person.email } : {}) } });
   }
   return { ok: true, approvals };
+}
+
+type Reached = { ok: true; chatUserId: string; known: string } | { ok: false; reason: string };
+
+/**
+ * The approver's chat user. With Entra ID as the IdP and a surface whose users are that directory's
+ * (Teams), the IdP user id is the chat user id: no email needed, and nobody outside one team is lost.
+ * Otherwise by verified email (Slack users.lookupByEmail; Teams + Okta: the helpdesk team, by UPN).
+ */
+async function reachInChat(deps: CoreDeps, chat: ChatSurface, person: IdpUser): Promise<Reached> {
+  if (deps.idp.name === 'entra' && chat.findUserByDirectoryObjectId) {
+    const known = `${person.displayName}, Entra object id ${person.id}`;
+    // A B2B guest is another organisation's account: never an approver here (like Slack Connect users).
+    if ((person.attributes.userType ?? '').toLowerCase() === 'guest') return { ok: false, reason: `(${known}) is a guest account and cannot approve` };
+    const chatUserId = await chat.findUserByDirectoryObjectId(person.id);
+    return chatUserId ? { ok: true, chatUserId, known } : { ok: false, reason: `(${known}) is not reachable in chat` };
+  }
+  if (!person.email) return { ok: false, reason: 'has no email to find them in chat' };
+  const chatUserId = await chat.findUserByEmail(person.email);
+  return chatUserId ? { ok: true, chatUserId, known: person.email } : { ok: false, reason: `(${person.email}) is not reachable in chat` };
 }
 
 export function describeApprovers(approvals: Approval[]): string {
@@ -113,33 +137,4 @@ export function approvalCard(request: ServiceRequest, approval: Approval, final?
     ],
     context: [`Request ${request.id}`, approval.expiresAt ? `Expires ${approval.expiresAt.slice(0, 16).replace('T', ' ')} UTC` : ''].filter(Boolean),
   };
-}
-
-/** Worker (`approval.notify`): post one card and record where it went, so it can be finalised later. */
-export async function postApprovalCard(deps: CoreDeps, requestId: string, approvalId: string): Promise<void> {
-  const request = await deps.store.get(requestId);
-  const approval = request?.approvals.find((a) => a.id === approvalId);
-  if (!request || !approval || approval.card || approval.state !== 'pending') return;
-  const chat = deps.chats[request.conversation.surface];
-  if (!chat) throw new AppError('config.invalid', `surface ${request.conversation.surface} is not enabled`);
-  const card = approvalCard(request, approval);
-  let posted;
-  if (approval.approver) {
-    const conversation = await chat.openDirectConversation(approval.approver.chatUserId);
-    posted = { conversation, messageId: await chat.post(conversation, card) };
-  } else {
-    posted = await chat.escalate({
-      requestId: request.id,
-      reason: `Admin approval needed: ${card.text.split('\n')[0] ?? ''}`,
-      facts: { ...requestFacts(request), Message: request.text.slice(0, 500) },
-      severity: 'warning',
-      buttons: card.buttons,
-    });
-  }
-  if (!posted) return;
-  const postedCard = posted;
-  await applyWithRetry(deps, request.id, (fresh) => {
-    const current = fresh.approvals.find((a) => a.id === approvalId);
-    return current && !current.card ? { type: 'approval_updated', approval: { ...current, card: postedCard } } : undefined;
-  });
 }

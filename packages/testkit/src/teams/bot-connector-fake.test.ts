@@ -35,6 +35,25 @@ describe('Bot Connector fake', () => {
     expect(await call('POST', '/v3/conversations/c2/activities', { type: 'message' })).toMatchObject({ status: 404, body: { error: { code: 'ConversationNotFound' } } });
   });
 
+  it('with a declared roster, reads only the members of that team conversation; other conversations stay open to everyone', async () => {
+    const other = { ...member, id: '29:b', aadObjectId: 'bbbbbbbb-2222-4222-8222-222222222222', userPrincipalName: 'b@contoso.test' };
+    fake.addMember(other);
+    fake.setConversationMembers('19:team@thread.tacv2', [member.aadObjectId.toUpperCase()]);
+    expect((await call('GET', '/v3/conversations/19%3Ateam%40thread.tacv2/members/a%40contoso.test')).body).toMatchObject({ aadObjectId: member.aadObjectId });
+    expect(await call('GET', '/v3/conversations/19%3Ateam%40thread.tacv2/members/b%40contoso.test')).toMatchObject({ status: 404, body: { error: { code: 'MemberNotFoundInConversation' } } });
+    expect(await call('GET', `/v3/conversations/19%3Ateam%40thread.tacv2/members/${other.aadObjectId}`)).toMatchObject({ status: 404 });
+    expect((await call('GET', '/v3/conversations/c1/members/b%40contoso.test')).body).toMatchObject({ aadObjectId: other.aadObjectId });
+  });
+
+  it('answers 403 BotNotInConversationRoster on create conversation (and in the personal chat) for a member the app is not installed for', async () => {
+    fake.setAppInstalled(member.aadObjectId, false);
+    expect(await call('POST', '/v3/conversations', { members: [{ id: member.aadObjectId }], tenantId: TENANT })).toMatchObject({ status: 403, body: { error: { code: 'BotNotInConversationRoster' } } });
+    const personal = encodeURIComponent(fake.personalConversationId(member.aadObjectId));
+    expect((await call('POST', `/v3/conversations/${personal}/activities`, { type: 'message' })).status).toBe(403);
+    fake.setAppInstalled(member.aadObjectId, true);
+    expect((await call('POST', '/v3/conversations', { members: [{ id: member.aadObjectId }], tenantId: TENANT })).status).toBe(201);
+  });
+
   it('reads a member by Entra object id or UPN', async () => {
     expect((await call('GET', `/v3/conversations/c1/members/${member.aadObjectId}`)).body).toMatchObject({ aadObjectId: member.aadObjectId, userRole: 'user' });
     expect((await call('GET', '/v3/conversations/c1/members/A%40contoso.test')).body).toMatchObject({ id: '29:a' });

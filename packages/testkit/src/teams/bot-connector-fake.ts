@@ -9,6 +9,14 @@ import type { AddressInfo } from 'node:net';
  * conversation, read a member. Errors use the connector's `{ error: { code, message } }` body.
  * A conversation can be marked gone: 403 `BotNotInConversationRoster` (app removed, user left) or
  * 404 `ConversationNotFound` (BotFramework-Services #344 / #352), which is F05.
+ *
+ * Opt-in realism for approver tests (the defaults keep every known member reachable everywhere):
+ * - team membership: once a conversation (the helpdesk channel) has a declared roster, its member API
+ *   answers only for those members, 404 `MemberNotFoundInConversation` for anyone else, as Teams does
+ *   for a bot asking about someone outside the team;
+ * - the app not installed for a member: creating their personal conversation (and posting into it)
+ *   answers 403 `BotNotInConversationRoster`, which is what the service answers for a user who never
+ *   installed the bot (OfficeDev/microsoft-teams-apps-company-communicator #744).
  */
 export interface TeamsMember {
   /** Teams user id (`29:…`), as `from.id` carries it. */
@@ -50,6 +58,14 @@ export interface BotConnectorFake {
   personalConversationId(aadObjectId: string): string;
   /** Every later call on this conversation answers 403 (not in roster) or 404 (not found). */
   removeConversation(conversationId: string, status: 403 | 404): void;
+  /**
+   * Declares who is in a team / channel conversation (by Entra object id), replacing any earlier
+   * roster. From then on its member reads answer only for them. Undeclared conversations answer for
+   * every known member (the default: as if everybody were in every team).
+   */
+  setConversationMembers(conversationId: string, aadObjectIds: readonly string[]): void;
+  /** Whether the app is installed for this member (default: installed). Not installed: 403 on create conversation. */
+  setAppInstalled(aadObjectId: string, installed: boolean): void;
   /** Activities the bot sent, by conversation (latest version of each). */
   activities(conversationId?: string): PostedActivity[];
   /** Call log entries that change chat history (POST/PUT of activities, create conversation). */
@@ -80,6 +96,19 @@ export async function createBotConnectorFake(): Promise<BotConnectorFake> {
   const gone = new Map<string, 403 | 404>();
   const posted = new Map<string, PostedActivity>();
   const personal = new Map<string, string>();
+  const rosters = new Map<string, Set<string>>();
+  const notInstalled = new Set<string>();
+  const NOT_IN_ROSTER = { error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' } };
+
+  /** The member whose personal conversation this is, when it is one. */
+  const personalOwner = (conversationId: string): string | undefined => {
+    for (const [aadObjectId, id] of personal) if (id === conversationId) return aadObjectId;
+    return undefined;
+  };
+  const inRoster = (conversationId: string, member: TeamsMember): boolean => {
+    const roster = rosters.get(conversationId);
+    return roster === undefined || roster.has(member.aadObjectId.toLowerCase());
+  };
 
   const personalConversationId = (aadObjectId: string): string => {
     let id = personal.get(aadObjectId);
@@ -127,9 +156,9 @@ export async function createBotConnectorFake(): Promise<BotConnectorFake> {
         return send(res, 404, { error: { code: 'NotFound', message: 'User not found or the bot is not installed for the user' } });
       }
       const id = personalConversationId(member.aadObjectId);
-      if (gone.has(id)) {
+      if (gone.has(id) || notInstalled.has(member.aadObjectId.toLowerCase())) {
         log(403);
-        return send(res, 403, { error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' } });
+        return send(res, 403, NOT_IN_ROSTER);
       }
       log(201, { conversationId: id });
       return send(res, 201, { id });
@@ -143,17 +172,16 @@ export async function createBotConnectorFake(): Promise<BotConnectorFake> {
     const conversationId = decodeURIComponent(match[1] as string);
     const kind = match[2];
     const itemId = match[3] === undefined ? undefined : decodeURIComponent(match[3]);
-    const status = gone.get(conversationId);
+    const owner = personalOwner(conversationId);
+    const status = gone.get(conversationId) ?? (owner !== undefined && notInstalled.has(owner.toLowerCase()) ? 403 : undefined);
     if (status !== undefined) {
       log(status, { conversationId });
-      return status === 403
-        ? send(res, 403, { error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' } })
-        : send(res, 404, { error: { code: 'ConversationNotFound', message: 'Conversation not found.' } });
+      return status === 403 ? send(res, 403, NOT_IN_ROSTER) : send(res, 404, { error: { code: 'ConversationNotFound', message: 'Conversation not found.' } });
     }
 
     if (kind === 'members' && method === 'GET' && itemId !== undefined) {
       const member = findMember(itemId);
-      if (!member) {
+      if (!member || !inRoster(conversationId, member)) {
         log(404, { conversationId });
         return send(res, 404, { error: { code: 'MemberNotFoundInConversation', message: 'The member was not found in the conversation.' } });
       }
@@ -204,6 +232,13 @@ export async function createBotConnectorFake(): Promise<BotConnectorFake> {
     personalConversationId,
     removeConversation(conversationId, status) {
       gone.set(conversationId, status);
+    },
+    setConversationMembers(conversationId, aadObjectIds) {
+      rosters.set(conversationId, new Set(aadObjectIds.map((id) => id.toLowerCase())));
+    },
+    setAppInstalled(aadObjectId, installed) {
+      if (installed) notInstalled.delete(aadObjectId.toLowerCase());
+      else notInstalled.add(aadObjectId.toLowerCase());
     },
     activities(conversationId) {
       return [...posted.values()].filter((p) => conversationId === undefined || p.conversationId === conversationId);
