@@ -1,4 +1,4 @@
-import type { Clock, Logger } from '@keyward/core';
+import type { AppError, Clock, Logger } from '@keyward/core';
 import { toOktaAppError } from './okta-error-mapper';
 import type { OktaRequestExecutor } from './okta-request-executor';
 
@@ -11,9 +11,16 @@ export interface OktaCallDeps {
 /**
  * Runs one adapter operation against the SDK: captures the X-Okta-Request-Id of its responses and
  * converts any failure into an AppError at this boundary. `lastRequestId` is the id of the final
- * response (for a write, the write's own id).
+ * response (for a write, the write's own id). `expected` names answers the caller handles as a normal
+ * outcome (a 404 pre-check, "not locked"): logged at debug, not as a failure.
  */
-export async function callOkta<T>(deps: OktaCallDeps, operation: string, fields: Record<string, unknown>, fn: () => Promise<T>): Promise<{ result: T; lastRequestId: string | undefined }> {
+export async function callOkta<T>(
+  deps: OktaCallDeps,
+  operation: string,
+  fields: Record<string, unknown>,
+  fn: () => Promise<T>,
+  options: { expected?: (error: AppError) => boolean } = {},
+): Promise<{ result: T; lastRequestId: string | undefined }> {
   const started = deps.clock.now().getTime();
   let ids: string[] = [];
   try {
@@ -29,7 +36,9 @@ export async function callOkta<T>(deps: OktaCallDeps, operation: string, fields:
     return { result, lastRequestId };
   } catch (error) {
     const appError = toOktaAppError(error, { operation, clock: deps.clock, ...(ids.length ? { oktaRequestId: ids[ids.length - 1] as string } : {}) });
-    deps.logger.warn({ ...fields, operation, code: appError.code, retryable: appError.retryable, retryAfterMs: appError.retryAfterMs, details: appError.details }, 'okta call failed');
+    const entry = { ...fields, operation, code: appError.code, retryable: appError.retryable, retryAfterMs: appError.retryAfterMs, details: appError.details };
+    if (options.expected?.(appError)) deps.logger.debug(entry, 'okta call answered as expected');
+    else deps.logger.warn(entry, 'okta call failed');
     throw appError;
   }
 }

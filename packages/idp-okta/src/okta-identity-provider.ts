@@ -278,7 +278,7 @@ export function createOktaIdentityProvider(options: OktaAdapterOptions): Identit
     async assignApp(appId, userId, { requestId }) {
       return onUserWrite(userId, async () => {
         try {
-          const { lastRequestId } = await callOkta(deps, 'getApplicationUser', { appId, userId }, () => client.applicationApi.getApplicationUser({ appId, userId }));
+          const { lastRequestId } = await callOkta(deps, 'getApplicationUser', { appId, userId }, () => client.applicationApi.getApplicationUser({ appId, userId }), { expected: isNotFound });
           return writeResult('already_done', lastRequestId);
         } catch (error) {
           if (!isNotFound(error)) throw error;
@@ -348,7 +348,7 @@ export function createOktaIdentityProvider(options: OktaAdapterOptions): Identit
 
     async unlock(userId, { requestId }): Promise<IdpWriteResult> {
       try {
-        const { lastRequestId } = await callOkta(deps, 'unlockUser', { userId, requestId }, () => client.userApi.unlockUser({ userId }));
+        const { lastRequestId } = await callOkta(deps, 'unlockUser', { userId, requestId }, () => client.userApi.unlockUser({ userId }), { expected: (e) => e.details?.errorCode === 'E0000032' });
         return { outcome: 'done', ...(lastRequestId ? { idpRequestId: lastRequestId } : {}) };
       } catch (error) {
         // Okta answers 403 E0000032 "Unlock is not allowed for this user" when the user is not

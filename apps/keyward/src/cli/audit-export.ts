@@ -7,7 +7,7 @@ import { openAppDatabase } from '../runtime/open-app-database';
 import { parseInstant, parseOptions } from './cli-args';
 
 /**
- * `keyward audit export --since 2025-01-01 --until 2025-02-01 [--out file]`: JSON lines for auditors,
+ * `keyward audit export [--since 2025-01-01] [--until 2025-02-01] [--out file]`: JSON lines for auditors,
  * one audit record per line in seq order with seq, prevHash and hash (the stretch can be re-verified
  * link by link). `--until` is exclusive. Without `--out`, lines go to stdout.
  */
@@ -17,7 +17,7 @@ export async function runAuditExport(args: string[], stdout: NodeJS.WritableStre
   const until = parseInstant('until', values.until, problems);
   if (since && until && since >= until) problems.push('--since must be before --until');
   if (problems.length > 0) {
-    stderr.write(`${problems.join('\n')}\nUsage: npx keyward audit export --since <ISO date> --until <ISO date> [--out file.jsonl]\n`);
+    stderr.write(`${problems.join('\n')}\nUsage: npx keyward audit export [--since <ISO date>] [--until <ISO date>] [--out file.jsonl]  (no dates: every event)\n`);
     return 2;
   }
   const config = loadConfig();

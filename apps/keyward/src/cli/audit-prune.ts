@@ -17,7 +17,8 @@ export async function runAuditPrune(args: string[], out: NodeJS.WritableStream =
   const { values, problems } = parseOptions(args, ['days', 'archive']);
   const config = loadConfig();
   const days = values.days !== undefined ? Number(values.days) : config.operations.audit.retentionDays;
-  if (days === undefined || !Number.isInteger(days) || days < 1) problems.push('give --days N (or set AUDIT_RETENTION_DAYS)');
+  if (days === undefined) problems.push('give --days N (or set AUDIT_RETENTION_DAYS)');
+  else if (!Number.isInteger(days) || days < 1) problems.push(`--days must be a whole number of days, 1 or more (got ${values.days ?? days})`);
   if (problems.length > 0) {
     process.stderr.write(`${problems.join('\n')}\nUsage: npx keyward audit prune [--days N] [--archive removed.jsonl]\n`);
     return 2;
