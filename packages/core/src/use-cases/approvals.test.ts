@@ -296,6 +296,18 @@ describe('approval rules', () => {
     expect(texts(deps, `dm-${P.frank.chat}`).at(-1)).toMatch(/already decided or has expired/);
   });
 
+  it('a click that reaches the worker after the expiry time does not count, even when the expiry job never ran', async () => {
+    const deps = scenario();
+    const id = await waitingForFrank(deps);
+    deps.clock.advance(72 * 3_600_000 + 1000); // the worker was down: the approval.expire job is still waiting
+    await press(deps, P.frank.chat, CHAT_ACTIONS.approve, `${id}|a1`);
+    expect((await req(deps, id)).state).toBe('expired');
+    expect(deps.idp.writes()).toEqual([]);
+    expect(texts(deps, `dm-${P.frank.chat}`).at(-1)).toMatch(/has expired: nobody decided in time/);
+    expect(texts(deps, `D_${P.alice.chat}`).at(-1)).toMatch(/expired because it wasn't approved in time/);
+    expect(deps.audit.records().filter((r) => r.type === 'approval.click_rejected').at(-1)?.details).toMatchObject({ reason: 'expired' });
+  });
+
   it('re-checks the policy before executing: a target who became privileged while waiting is refused', async () => {
     const deps = scenario();
     const id = await waitingForFrank(deps);

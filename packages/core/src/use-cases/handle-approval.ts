@@ -40,6 +40,12 @@ export async function processApprovalClick(deps: CoreDeps, requestId: string, cl
     return refuseClick(`already ${approval.state}`, `This request was already decided or has expired (${approval.state === 'waiting' ? 'not your turn yet' : approval.state}). Nothing was changed.`);
   }
   if (click.clickerChatUserId === request.requester.chatUserId) return refuseClick('requester clicked', 'You cannot approve your own request.');
+  if (approval.expiresAt !== undefined && deps.clock.now().getTime() >= Date.parse(approval.expiresAt)) {
+    // Expiry is a time, not only a job: a click that reaches a worker after it (a worker was down,
+    // a backlog, a lost delayed job) ends the request as expired instead of counting.
+    await expireApproval(deps, requestId, approval.id);
+    return refuseClick('expired', 'This request has expired: nobody decided in time. Nothing was changed.');
+  }
 
   let approverIdpUserId: string | undefined;
   let approverName: string | undefined;
