@@ -13,6 +13,7 @@ export const OPERATIONS_JOBS = {
   siemDrain: 'siem.drain',
   anomalyCheck: 'anomaly.check',
   auditRetention: 'audit.retention',
+  requestsResume: 'requests.resume',
 } as const;
 export type OperationsJobName = (typeof OPERATIONS_JOBS)[keyof typeof OPERATIONS_JOBS];
 

@@ -15,4 +15,5 @@ export type { PruneAuditOptions, PruneAuditResult } from './audit-retention';
 export { exportAuditEvents } from './export-audit-events';
 export { renderAppRoleGrants } from './app-role-grants';
 export { listIdpWrites } from './list-idp-writes';
+export { listStalledRequests } from './list-stalled-requests';
 export type { StoredIdpWrite } from './list-idp-writes';

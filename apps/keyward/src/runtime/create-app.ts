@@ -30,6 +30,7 @@ import type { RedisClient } from './ensure-redis';
 import { sandboxConsoleDirectory, sandboxPhone, startSandboxDirectory } from './sandbox';
 import { resolveSecretKey } from './secret-key';
 import { AGENT } from './agent';
+import { listenGateway } from './listen-gateway';
 
 export type Role = 'all' | 'gateway' | 'worker';
 
@@ -187,7 +188,7 @@ export async function startKeyward(config: KeywardConfig, options: { role: Role;
       const securitySurface = config.slack && (config.operations.securityChannel ?? config.slack.escalationChannel)
         ? createSlackSurface({ token: config.slack.botToken, apiUrl: config.slack.apiUrl, escalationChannelId: (config.operations.securityChannel ?? config.slack.escalationChannel) as string, logger })
         : consoleSurface;
-      const operations = await startOperations({ config, connection, database, audit, securitySurface, clock: systemClock, logger, metrics, agent: deps.agent });
+      const operations = await startOperations({ config, connection, database, audit, securitySurface, clock: systemClock, logger, metrics, agent: deps.agent, queue });
       closers.push(() => operations.close());
       const purge = setInterval(() => {
         vault.purgeExpired(systemClock.now()).catch((error: unknown) => logger.warn({ err: String(error) }, 'secret purge failed'));
@@ -242,10 +243,7 @@ export async function startKeyward(config: KeywardConfig, options: { role: Role;
           { name: 'queue', check: async () => void (await queue.depth()) },
         ],
       });
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(config.port, config.host, () => resolve());
-      });
+      await listenGateway(server, { port: config.port, host: config.host });
       closers.push(
         () =>
           new Promise<void>((resolve) => {

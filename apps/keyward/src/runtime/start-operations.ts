@@ -1,11 +1,12 @@
 import type { ConnectionOptions } from 'bullmq';
 import type { KeywardConfig } from '@keyward/config';
-import type { AuditLog, ChatSurface, Clock, Logger } from '@keyward/core';
+import type { ActionQueue, AuditLog, ChatSurface, Clock, Logger } from '@keyward/core';
 import { OPERATIONS_JOBS, startOperationsWorker } from '@keyward/jobs';
 import type { OperationsSchedule } from '@keyward/jobs';
 import type { OpenedDatabase } from '@keyward/store';
-import { createSqlSiemOutbox, listIdpWrites, pruneAuditLog } from '@keyward/store';
+import { createSqlSiemOutbox, listIdpWrites, listStalledRequests, pruneAuditLog } from '@keyward/store';
 import { createAnomalyWatch } from '../worker/anomaly-watch';
+import { RESUMABLE_STATES, createResumeStalledHandler } from '../worker/resume-stalled';
 import { createSecurityAlerter } from '../worker/security-alerts';
 import { createSiemDrainHandler, createSiemForwarders } from '../worker/siem-forwarding';
 import type { KeywardMetrics } from './metrics';
@@ -15,10 +16,14 @@ export interface OperationsRuntime {
 }
 
 const DAY_MS = 24 * 3600_000;
+/** How often stalled requests are looked for, and how long a request must sit still to count. */
+const RESUME_EVERY_MS = 30_000;
+const STALLED_AFTER_MS = 60_000;
 
 /**
- * Worker-side operations (issue #6): SIEM drains (one schedule per destination), the anomaly watch
- * and audit retention, all as BullMQ job schedulers on the operations queue.
+ * Worker-side operations (issue #6): SIEM drains (one schedule per destination), the anomaly watch,
+ * audit retention and the resume of stalled requests, all as BullMQ job schedulers on the operations
+ * queue.
  */
 export async function startOperations(deps: {
   config: KeywardConfig;
@@ -30,6 +35,8 @@ export async function startOperations(deps: {
   logger: Logger;
   metrics?: KeywardMetrics;
   agent: { name: string; version: string };
+  /** The request queue: stalled requests get their next job again (nothing the gateway stored is lost). */
+  queue?: ActionQueue;
 }): Promise<OperationsRuntime> {
   const ops = deps.config.operations;
   const logger = deps.logger.child({ component: 'operations' });
@@ -41,6 +48,14 @@ export async function startOperations(deps: {
   const schedules: OperationsSchedule[] = forwarders.map((f) => ({ id: `${OPERATIONS_JOBS.siemDrain}:${f.name}`, name: OPERATIONS_JOBS.siemDrain, everyMs: ops.siem.drainIntervalMs, data: { destination: f.name } }));
   if (ops.anomaly.enabled) schedules.push({ id: OPERATIONS_JOBS.anomalyCheck, name: OPERATIONS_JOBS.anomalyCheck, everyMs: ops.anomaly.windowMinutes * 60_000 });
   if (ops.audit.retentionDays) schedules.push({ id: OPERATIONS_JOBS.auditRetention, name: OPERATIONS_JOBS.auditRetention, everyMs: DAY_MS / 4 });
+  if (deps.queue) schedules.push({ id: OPERATIONS_JOBS.requestsResume, name: OPERATIONS_JOBS.requestsResume, everyMs: RESUME_EVERY_MS });
+  const resumeStalled = deps.queue
+    ? createResumeStalledHandler({
+        queue: deps.queue,
+        logger,
+        listStalled: () => listStalledRequests(deps.database.db, { states: RESUMABLE_STATES, updatedBefore: new Date(deps.clock.now().getTime() - STALLED_AFTER_MS), limit: 200 }),
+      })
+    : undefined;
 
   const anomalyWatch = createAnomalyWatch({ config: ops.anomaly, clock: deps.clock, listWrites: (range) => listIdpWrites(deps.database.db, range), alert });
   const worker = await startOperationsWorker({
@@ -51,6 +66,7 @@ export async function startOperations(deps: {
     handlers: {
       [OPERATIONS_JOBS.siemDrain]: createSiemDrainHandler({ outbox, forwarders, config: ops, clock: deps.clock, logger, alert }),
       [OPERATIONS_JOBS.anomalyCheck]: async () => void (await anomalyWatch()),
+      [OPERATIONS_JOBS.requestsResume]: async () => void (await resumeStalled?.()),
       [OPERATIONS_JOBS.auditRetention]: async () => {
         const days = ops.audit.retentionDays;
         if (!days) return;
