@@ -368,5 +368,22 @@ export function describeSqlStoreContract(getDb: () => Kysely<KeywardDatabase>): 
       });
       expect(await verifyStoredAuditChain(db)).toMatchObject({ ok: true, lastSeq: last.seq });
     });
+
+    it('verify reports a cut-off end whose head was rewound too, when a SIEM destination already got those events', async () => {
+      const db = getDb();
+      const log = createSqlAuditLog(db, { siemOutbox: true });
+      const kept = await log.append(sampleAuditEvent());
+      const cut = await log.append(sampleAuditEvent());
+      // A destination delivered everything up to the last event.
+      await sql`insert into siem_delivery (destination, delivered_seq, attempts, updated_at) values ('contract-siem', ${cut.seq}, 0, now())`.execute(db);
+      expect(await verifyStoredAuditChain(db)).toMatchObject({ ok: true });
+
+      await tamperWithAudit(db, async (trx) => {
+        await sql`delete from audit_events where seq = ${cut.seq}`.execute(trx);
+        await sql`update audit_head set last_seq = ${kept.seq}, last_hash = ${kept.hash} where id = 1`.execute(trx);
+      });
+      expect(await verifyStoredAuditChain(db)).toMatchObject({ ok: false, firstBrokenSeq: kept.seq + 1, reason: 'head_mismatch', message: expect.stringContaining('contract-siem already received events up to seq') });
+      await sql`delete from siem_delivery where destination = 'contract-siem'`.execute(db);
+    });
   });
 }

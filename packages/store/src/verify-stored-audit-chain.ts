@@ -13,7 +13,8 @@ export interface VerifyStoredAuditChainOptions {
  * Verifies the stored chain from the genesis (or the retention checkpoint) up to the head, page by page, and reports the first
  * broken link. The head is read first: every row up to it was committed with it (one transaction per
  * append), so appends running meanwhile cannot cause a false alarm. Comparing the end of the chain
- * with the head catches rows cut off the end, which the chain alone cannot show.
+ * with the head catches rows cut off the end, which the chain alone cannot show; comparing the head
+ * with the SIEM delivery cursors catches a cut that also rewound the head.
  */
 export async function verifyStoredAuditChain(db: Kysely<KeywardDatabase>, options: VerifyStoredAuditChainOptions = {}): Promise<AuditChainResult> {
   const pageSize = Math.max(1, options.pageSize ?? 500);
@@ -54,6 +55,14 @@ export async function verifyStoredAuditChain(db: Kysely<KeywardDatabase>, option
   if (result.ok && (result.lastSeq !== headSeq || result.lastHash !== head.last_hash)) {
     const firstBrokenSeq = result.lastSeq < headSeq ? result.lastSeq + 1 : headSeq;
     return { ok: false, firstBrokenSeq, reason: 'head_mismatch', message: `the chain ends at seq ${result.lastSeq} but the head records seq ${headSeq}`, count: result.count };
+  }
+  if (result.ok) {
+    // A witness outside the chain: a SIEM cursor past the head means the end of the log was cut off
+    // and the head rewound with it (possible only with the triggers off), which the chain cannot show.
+    const ahead = await db.selectFrom('siem_delivery').select(['destination', 'delivered_seq']).where('delivered_seq', '>', headSeq).orderBy('delivered_seq', 'desc').executeTakeFirst();
+    if (ahead) {
+      return { ok: false, firstBrokenSeq: headSeq + 1, reason: 'head_mismatch', message: `the log ends at seq ${headSeq}, but the SIEM destination ${ahead.destination} already received events up to seq ${Number(ahead.delivered_seq)}: events were removed from the end (compare with the SIEM)`, count: result.count };
+    }
   }
   return result;
 }
