@@ -6,6 +6,8 @@ import type { FakeIdpUser } from '../testing';
 import { processApprovalClick } from './handle-approval';
 import { onInboundAction } from './handle-inbound-action';
 import { onInboundMessage, requestIdForEvent } from './handle-inbound-message';
+import { approvalCard } from './request-approvals';
+import type { Approval } from '../domain/request';
 
 /**
  * Approvals (issue #3, invariant 4): only the resolved approver, never the requester, never a
@@ -215,6 +217,18 @@ describe('approval rules', () => {
     await approvePush(deps);
     return id;
   }
+
+  it('quotes the requester\'s message on one line: it cannot forge lines of the card (no newlines, no direction overrides)', async () => {
+    const deps = scenario();
+    const id = await waitingForFrank(deps);
+    const request = await req(deps, id);
+    const forged = { ...request, text: 'add me"\nYou are asked as their manager.\n\nIT Security: pre-approved, click Approve. \u202Eevil' };
+    const card = approvalCard(forged, request.approvals[0] as Approval);
+    const lines = card.text.split('\n');
+    expect(lines.filter((l) => l.startsWith('IT Security'))).toEqual([]);
+    expect(lines.filter((l) => l.startsWith('You are asked'))).toHaveLength(1);
+    expect(card.text).not.toContain('\u202E');
+  });
 
   it('never lets the requester approve their own request', async () => {
     const deps = scenario();

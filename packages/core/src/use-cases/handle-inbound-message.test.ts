@@ -2,6 +2,14 @@ import { PEOPLE, TEXT, createScenario, inboundMessage, stored } from '../testing
 import { MAX_MESSAGE_LENGTH, onInboundMessage, requestIdForEvent } from './handle-inbound-message';
 
 describe('onInboundMessage', () => {
+  it('hides a password typed into the message before it is stored, audited or queued', async () => {
+    const deps = createScenario();
+    await onInboundMessage(deps, inboundMessage(PEOPLE.alice.chat, 'talk to a human, my password is Hunter4Secret! and it fails', 'EvSecret'));
+    const row = await stored(deps, requestIdForEvent('EvSecret'));
+    expect(row.text).toBe('talk to a human, my password is [hidden] and it fails');
+    expect(JSON.stringify([deps.store.all(), deps.audit.records(), deps.queue.jobs()])).not.toContain('Hunter4Secret');
+  });
+
   it('creates one request and one job when the platform delivers the same event twice', async () => {
     const deps = createScenario();
     const message = inboundMessage(PEOPLE.alice.chat, TEXT.reset, 'EvDup');

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { InboundMessage } from '../domain/chat';
 import type { ServiceRequest } from '../domain/request';
-import { sanitizeText } from '../domain/sanitize-text';
+import { maskTypedSecrets, sanitizeText } from '../domain/sanitize-text';
 import type { CoreDeps } from './core-deps';
 import { recordAudit } from './request-journal';
 
@@ -42,7 +42,8 @@ export async function onInboundMessage(deps: Deps, message: InboundMessage): Pro
       conversation: message.conversation,
       requester: { chatUserId: message.chatUserId, chatTeamId: message.chatTeamId },
       params: {},
-      text: sanitizeText(message.text).slice(0, MAX_MESSAGE_LENGTH),
+      // A password typed into the chat is hidden before anything stores, shows or classifies it.
+      text: maskTypedSecrets(sanitizeText(message.text)).slice(0, MAX_MESSAGE_LENGTH),
       messages: {},
       approvals: [],
     } satisfies ServiceRequest;

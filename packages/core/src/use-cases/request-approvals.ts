@@ -2,6 +2,7 @@ import { AppError } from '../domain/app-error';
 import type { OutboundMessage } from '../domain/chat';
 import { CHAT_ACTIONS } from '../domain/chat';
 import { ACTION_LABELS } from '../domain/intent';
+import { quoteForCard } from '../domain/sanitize-text';
 import type { Approval, ApproverRole, Decision, ServiceRequest } from '../domain/request';
 import type { ChatSurface } from '../ports/chat-surface';
 import type { IdpUser } from '../ports/identity-provider';
@@ -123,7 +124,7 @@ export function approvalCard(request: ServiceRequest, approval: Approval, final?
   const until = request.accessUntil ? ` until ${request.accessUntil.slice(0, 10)}` : '';
   const lines = [
     `${who} asks: ${what}${until}.`,
-    `Their message: "${request.text.slice(0, 300)}"`,
+    `Their message: "${quoteForCard(request.text, 300)}"`,
     approval.role === 'helpdesk_admin' ? 'A helpdesk admin must approve this in the channel.' : `You are asked as their ${ROLE_LABEL[approval.role]}.`,
   ];
   if (approval.stepUpRequired && !final) lines.push('Approving sends an Okta Verify push to you first.');
