@@ -15,29 +15,35 @@ provider "okta" {
 }
 
 locals {
-  # Okta OAuth scopes per enabled Keyward action. Reads are always needed: users (identity mapping),
-  # roles (refusing targets with admin roles), groups (privileged-group checks), schemas (`keyward
-  # doctor` checks that users cannot edit managerId/manager, the attributes naming their approver).
-  base_scopes = ["okta.users.read", "okta.roles.read", "okta.groups.read", "okta.schemas.read"]
+  # Okta OAuth scopes per enabled Keyward action: the scope Okta's management spec declares for each
+  # API operation the adapter calls. THE list is OKTA_ACCESS_BY_ACTION in
+  # apps/keyward/src/cli/doctor/okta-permissions.ts (README "Okta"); its test keeps these keys and
+  # lists identical. Always needed: look-ups (users, a user's groups, admin roles — the refusal of
+  # privileged targets) and the Okta Verify push before every action; okta.schemas.read is only for
+  # `keyward doctor` (it checks that users cannot edit managerId/manager, which name their approver).
+  base_scopes = ["okta.users.read", "okta.roles.read", "okta.users.manage", "okta.schemas.read"]
   action_scopes = {
     password_reset   = ["okta.users.manage"]
-    account_unlock   = ["okta.users.manage"]
+    account_unlock   = ["okta.users.read", "okta.users.manage"]
     session_revoke   = ["okta.users.manage"]
-    mfa_reset        = ["okta.users.manage"]
-    group_membership = ["okta.groups.manage"]
-    app_access       = ["okta.apps.manage"]
+    mfa_reset        = ["okta.users.read", "okta.users.manage"]
+    group_membership = ["okta.groups.read", "okta.users.read", "okta.groups.manage"]
+    app_access       = ["okta.apps.read", "okta.apps.manage"]
   }
   scopes = distinct(concat(local.base_scopes, flatten([for a in var.enabled_actions : local.action_scopes[a]])))
 
-  # Permissions of the custom admin role: what the enabled actions do, nothing more.
-  base_permissions = ["okta.users.read", "okta.groups.read"]
+  # Permissions of the custom admin role: what the enabled actions do, nothing more. Scopes only open
+  # the endpoints; the role decides what Okta lets the app do there. A user's group membership or app
+  # assignment needs the user-side permission (on the population) and the group/app-side one (on the
+  # requestable groups and apps of the resource set).
+  base_permissions = ["okta.users.read"]
   action_permissions = {
     password_reset   = ["okta.users.credentials.resetPassword"]
     account_unlock   = ["okta.users.lifecycle.unlock"]
     session_revoke   = ["okta.users.lifecycle.clearSessions"]
     mfa_reset        = ["okta.users.credentials.resetFactors"]
-    group_membership = ["okta.groups.members.manage"]
-    app_access       = ["okta.apps.assignment.manage"]
+    group_membership = ["okta.groups.read", "okta.groups.members.manage", "okta.users.groupMembership.manage"]
+    app_access       = ["okta.apps.read", "okta.apps.assignment.manage", "okta.users.appAssignment.manage"]
   }
   permissions = distinct(concat(local.base_permissions, flatten([for a in var.enabled_actions : local.action_permissions[a]])))
   org_url     = "https://${var.org_name}.${var.base_url}"

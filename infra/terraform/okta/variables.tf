@@ -15,9 +15,9 @@ variable "app_label" {
 }
 
 variable "enabled_actions" {
-  description = "Keyward actions the policy enables; each adds only its own scope and permission."
+  description = "Keyward actions the policy makes self-service; each adds only its own scopes and permissions. group_membership covers group joins and leaves and the conditional-access exception; app_access the app requests. Default: the default policy's."
   type        = list(string)
-  default     = ["password_reset", "account_unlock", "session_revoke"]
+  default     = ["password_reset", "account_unlock", "session_revoke", "mfa_reset", "group_membership", "app_access"]
   validation {
     condition     = alltrue([for a in var.enabled_actions : contains(["password_reset", "account_unlock", "session_revoke", "mfa_reset", "group_membership", "app_access"], a)])
     error_message = "Unknown action; allowed: password_reset, account_unlock, session_revoke, mfa_reset, group_membership, app_access."
@@ -30,7 +30,7 @@ variable "population_group_ids" {
 }
 
 variable "requestable_group_ids" {
-  description = "Groups employees may request membership of (the policy catalogue). Never admin groups."
+  description = "Groups employees may request membership of (the policy catalogue) and the conditional-access exclusion group. Never admin groups."
   type        = list(string)
   default     = []
 }

@@ -2,7 +2,6 @@ import { Redis } from 'ioredis';
 import { loadConfig } from '@keyward/config';
 import type { KeywardConfig } from '@keyward/config';
 import { isAppError, silentLogger } from '@keyward/core';
-import { loadPolicy } from '@keyward/policy';
 import { checkRedis } from '@keyward/jobs';
 import { createSqlSiemOutbox, readAuditCheckpoint } from '@keyward/store';
 import { openAppDatabase } from '../runtime/open-app-database';
@@ -14,8 +13,10 @@ import { evaluateEntraDirectoryRoles } from './doctor/entra-directory-roles';
 import { evaluateEntraPermissions } from './doctor/entra-permissions';
 import { probeEntraCredential } from './doctor/entra-probe';
 import { evaluateOktaManagerAttributes } from './doctor/okta-manager-attribute';
-import { evaluateOktaPrivileges, OKTA_ENABLED_ACTIONS } from './doctor/okta-privileges';
+import { evaluateOktaPrivileges } from './doctor/okta-privileges';
 import { probeOktaCredential } from './doctor/okta-probe';
+import { evaluatePolicyFile, readDoctorPolicy } from './doctor/policy-file';
+import type { DoctorPolicy } from './doctor/policy-file';
 import { probeSlack, SLACK_REQUIRED_SCOPES } from './doctor/slack-probe';
 
 export interface DoctorIo {
@@ -24,16 +25,18 @@ export interface DoctorIo {
   now?: () => Date;
 }
 
-type Check = (config: KeywardConfig, now: Date) => Promise<DoctorFinding[]>;
+type Check = (config: KeywardConfig, now: Date, policy: DoctorPolicy) => Promise<DoctorFinding[]>;
 
 /**
  * `keyward doctor`: one table of findings, exit 1 on any critical one. Each area is a check function
  * in CHECKS; a failing check becomes a finding, never a crash, so one unreachable service does not
- * hide the rest. Entra ID: the Graph token's `roles` claim against the minimal application
- * permissions of the enabled actions (doctor/entra-permissions.ts, the list README shows), and the
- * directory roles of the app's service principal (doctor/entra-directory-roles.ts). Okta: the
- * credential's roles and scopes, and whether users can edit the manager attributes that name their
- * approver (doctor/okta-manager-attribute.ts).
+ * hide the rest. The policy is loaded once, as start-up loads it (doctor/policy-file.ts): the enabled
+ * (self-service) actions decide what the IdP credential must be allowed. Entra ID: the Graph token's
+ * `roles` claim against the minimal application permissions of the enabled actions
+ * (doctor/entra-permissions.ts, the list README shows), and the directory roles of the app's service
+ * principal (doctor/entra-directory-roles.ts). Okta: the credential's scopes and admin roles against
+ * the same for Okta (doctor/okta-permissions.ts, README's table), and whether users can edit the
+ * manager attributes that name their approver (doctor/okta-manager-attribute.ts).
  */
 export async function runDoctor(_args: string[], io: DoctorIo = {}): Promise<number> {
   const out = io.out ?? process.stdout;
@@ -47,9 +50,10 @@ export async function runDoctor(_args: string[], io: DoctorIo = {}): Promise<num
     return doctorExitCode(findings);
   }
   const findings: DoctorFinding[] = [];
+  const policy = readDoctorPolicy(config);
   for (const check of CHECKS) {
     try {
-      findings.push(...(await check(config, now)));
+      findings.push(...(await check(config, now, policy)));
     } catch (error) {
       findings.push({ area: 'Doctor', check: check.name, level: 'critical', detail: `check crashed: ${error instanceof Error ? error.message : String(error)}` });
     }
@@ -58,7 +62,7 @@ export async function runDoctor(_args: string[], io: DoctorIo = {}): Promise<num
   return doctorExitCode(findings);
 }
 
-const CHECKS: Check[] = [checkConfiguration, checkDatabase, checkRedisServer, checkSlack, checkOkta, checkCredentials, checkEntra, checkTeams];
+const CHECKS: Check[] = [checkConfiguration, checkPolicy, checkDatabase, checkRedisServer, checkSlack, checkOkta, checkCredentials, checkEntra, checkTeams];
 
 async function checkConfiguration(config: KeywardConfig): Promise<DoctorFinding[]> {
   const area = 'Configuration';
@@ -71,6 +75,13 @@ async function checkConfiguration(config: KeywardConfig): Promise<DoctorFinding[
   if (config.slack && !config.operations.securityChannel && !config.slack.escalationChannel) findings.push({ area, check: 'security alerts', level: 'warning', detail: 'no SLACK_SECURITY_CHANNEL or SLACK_ESCALATION_CHANNEL: security alerts only reach the log' });
   return findings;
 }
+
+async function checkPolicy(config: KeywardConfig, _now: Date, policy: DoctorPolicy): Promise<DoctorFinding[]> {
+  return evaluatePolicyFile(config, policy);
+}
+
+/** The IdP credential is judged against the enabled actions; without a loadable policy there are none to judge by. */
+const POLICY_NOT_LOADED = 'not compared with the enabled actions: the policy file did not load (see Policy)';
 
 async function checkDatabase(config: KeywardConfig): Promise<DoctorFinding[]> {
   const area = 'Database';
@@ -172,12 +183,16 @@ async function checkSlack(config: KeywardConfig): Promise<DoctorFinding[]> {
   }
 }
 
-async function checkOkta(config: KeywardConfig): Promise<DoctorFinding[]> {
+/**
+ * Okta: what the credential is, its scopes and admin roles against what the policy's self-service
+ * actions need (doctor/okta-permissions.ts), and the manager attributes.
+ */
+async function checkOkta(config: KeywardConfig, _now: Date, policy: DoctorPolicy): Promise<DoctorFinding[]> {
   if (config.idp.kind === 'sandbox') return [{ area: 'Okta', check: 'configured', level: 'info', detail: 'sandbox directory (no OKTA_ORG_URL): nothing to check' }];
   if (config.idp.kind === 'entra') return [{ area: 'Okta', check: 'configured', level: 'info', detail: 'IDP=entra: no Okta to check' }];
   try {
     const probe = await probeOktaCredential(config.idp);
-    const findings = evaluateOktaPrivileges({ ...probe, enabledActions: OKTA_ENABLED_ACTIONS });
+    const findings = policy.ok ? evaluateOktaPrivileges({ ...probe, enabledActions: policy.enabledActions }) : [{ area: 'Okta', check: 'scopes and admin roles', level: 'warning' as const, detail: POLICY_NOT_LOADED }];
     findings.unshift({ area: 'Okta', check: 'connect', level: 'ok', detail: `${config.idp.orgUrl} answered (X-Okta-Request-Id ${probe.requestIds.join(', ') || 'none'})` });
     findings.push(...evaluateOktaManagerAttributes(probe.userSchema));
     return findings;
@@ -201,7 +216,7 @@ async function checkCredentials(config: KeywardConfig, now: Date): Promise<Docto
  * need. The policy is read from POLICY_FILE (or the default), so disabling an action in the policy
  * makes its permission or role "not needed".
  */
-async function checkEntra(config: KeywardConfig): Promise<DoctorFinding[]> {
+async function checkEntra(config: KeywardConfig, _now: Date, policy: DoctorPolicy): Promise<DoctorFinding[]> {
   const area = 'Entra ID';
   if (config.idp.kind !== 'entra') return [{ area, check: 'configured', level: 'info', detail: `not configured (IDP=${config.idp.kind})` }];
   const idp = config.idp;
@@ -213,10 +228,9 @@ async function checkEntra(config: KeywardConfig): Promise<DoctorFinding[]> {
   }
   const findings: DoctorFinding[] = [{ area, check: 'token', level: 'ok', detail: `client-credential token for Graph issued to app ${probe.appId ?? idp.clientId} in tenant ${probe.tenantId ?? idp.tenantId} (${idp.credential.kind})` }];
   if (probe.appId !== undefined && probe.appId !== idp.clientId) findings.push({ area, check: 'token', level: 'critical', detail: `the token was issued to app ${probe.appId}, not AZURE_CLIENT_ID ${idp.clientId}` });
-  const policy = loadPolicy(config.policyFile);
-  const enabled = Object.entries(policy.document.actions).filter(([, rule]) => rule.mode === 'self_service').map(([action]) => action);
-  findings.push(...evaluateEntraPermissions({ roles: probe.roles, enabledActions: enabled }));
-  findings.push(...evaluateEntraDirectoryRoles({ read: probe.directoryRoles, enabledActions: enabled }));
+  if (!policy.ok) return [...findings, { area, check: 'permissions and roles', level: 'warning', detail: POLICY_NOT_LOADED }];
+  findings.push(...evaluateEntraPermissions({ roles: probe.roles, enabledActions: policy.enabledActions }));
+  findings.push(...evaluateEntraDirectoryRoles({ read: probe.directoryRoles, enabledActions: policy.enabledActions }));
   return findings;
 }
 

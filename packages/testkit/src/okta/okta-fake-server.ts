@@ -11,6 +11,7 @@ import { OKTA_ERRORS, errorJson } from './okta-wire-format';
 import type { OktaErrorShape } from './okta-wire-format';
 import { handleControl } from './okta-control-api';
 import { handleTokenRequest } from './okta-token-endpoint';
+import { insufficientScope } from './okta-oauth-scopes';
 import { handleServicePrincipalRoute, resolveMePath, ungrantedScopes } from './okta-service-principal';
 import type { ServicePrincipalOptions } from './okta-service-principal';
 
@@ -123,7 +124,8 @@ export async function createOktaFake(options: OktaFakeOptions = {}): Promise<Okt
   if (options.seed) dir.seed(options.seed);
   const rate = options.rateLimit ?? { limit: 600, windowSeconds: 60 };
   const buckets = new Map<string, { window: number; used: number }>();
-  const accessTokens = new Set<string>();
+  /** Service-app access tokens → the scopes they were issued with (enforced per operation: okta-oauth-scopes.ts). */
+  const accessTokens = new Map<string, ReadonlySet<string>>();
   let faults: ActiveFault[] = [];
   const log: LoggedRequest[] = [];
   const hanging = new Set<ServerResponse>();
@@ -208,13 +210,13 @@ export async function createOktaFake(options: OktaFakeOptions = {}): Promise<Okt
     return fault;
   }
 
-  function isAuthorized(header: string | undefined): boolean {
+  /** Who calls: false when refused, 'api_token' (unscoped), or the scopes of a service-app access token. */
+  function authorize(header: string | undefined): false | 'api_token' | ReadonlySet<string> {
     if (!header) return false;
     const [scheme, token] = header.split(' ', 2);
     if (!token) return false;
-    if (scheme === 'SSWS') return token === apiToken;
-    if (scheme === 'Bearer') return token === apiToken || accessTokens.has(token);
-    return false;
+    if (token === apiToken && (scheme === 'SSWS' || scheme === 'Bearer')) return 'api_token';
+    return (scheme === 'Bearer' && accessTokens.get(token)) || false;
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<{ status: number; operation: string }> {
@@ -234,7 +236,7 @@ export async function createOktaFake(options: OktaFakeOptions = {}): Promise<Okt
       return { status: send(reply.status, reply.body), operation: 'control' };
     }
     if (url.pathname === '/oauth2/v1/token' && method === 'POST') {
-      const reply = handleTokenRequest(await readBody(req), { base, clientIds: options.oauthClientIds ?? [], issue: (t) => accessTokens.add(t), ungranted: (clientId, scope) => ungrantedScopes(clientId, scope, options) });
+      const reply = handleTokenRequest(await readBody(req), { base, clientIds: options.oauthClientIds ?? [], issue: (t, scopes) => accessTokens.set(t, new Set(scopes)), ungranted: (clientId, scope) => ungrantedScopes(clientId, scope, options) });
       return { status: send(reply.status, reply.body, { 'Cache-Control': 'no-store' }), operation: 'token' };
     }
 
@@ -245,7 +247,10 @@ export async function createOktaFake(options: OktaFakeOptions = {}): Promise<Okt
     const limits = rateHeaders(operation, true);
     const headers = limits.headers;
 
-    if (!isAuthorized(req.headers.authorization)) return { status: sendError(OKTA_ERRORS.invalidToken, headers), operation };
+    const caller = authorize(req.headers.authorization);
+    if (!caller) return { status: sendError(OKTA_ERRORS.invalidToken, headers), operation };
+    const refusal = caller === 'api_token' ? undefined : insufficientScope(operation, caller, base, url.pathname);
+    if (refusal) return { status: sendError(refusal.error, { ...headers, ...refusal.headers }), operation };
     if (servicePrincipal) {
       const reply = servicePrincipal.reply;
       return { status: 'error' in reply ? sendError(reply.error, headers) : send(reply.status, reply.body, headers), operation };

@@ -10,7 +10,9 @@ import { OKTA_ERRORS } from './okta-wire-format';
  * - a service app has admin roles of its own: `GET /oauth2/v1/clients/{clientId}/roles`
  *   (operationId listRolesForClient, scope okta.roles.read);
  * - a service app is granted scopes: requesting one it was not granted fails at the token endpoint
- *   with `invalid_scope`, as Okta's org authorization server does.
+ *   with `invalid_scope`, as Okta's org authorization server does; a call the token's scopes do not
+ *   cover is refused with 403 E0000006 and `WWW-Authenticate: … error="insufficient_scope"`
+ *   (okta-oauth-scopes.ts).
  */
 export interface ServicePrincipalOptions {
   apiTokenOwner?: string;

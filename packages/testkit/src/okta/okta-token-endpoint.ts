@@ -9,7 +9,8 @@ import { randomBytes } from 'node:crypto';
 export interface TokenEndpointContext {
   base: string;
   clientIds: string[];
-  issue(accessToken: string): void;
+  /** Records a token and the scopes it carries (what the API calls made with it may do). */
+  issue(accessToken: string, scopes: string[]): void;
   /** Scopes the client asked for but was not granted (empty = fine). */
   ungranted?(clientId: string, scope: string): string[];
 }
@@ -36,6 +37,6 @@ export function handleTokenRequest(rawBody: string, ctx: TokenEndpointContext): 
   const missing = ctx.ungranted?.(claims.iss, form.get('scope') ?? '') ?? [];
   if (missing.length > 0) return { status: 400, body: { error: 'invalid_scope', error_description: `The following scopes were not granted to the client: ${missing.join(' ')}` } };
   const accessToken = randomBytes(24).toString('base64url');
-  ctx.issue(accessToken);
+  ctx.issue(accessToken, (form.get('scope') ?? '').split(/\s+/).filter(Boolean));
   return { status: 200, body: { token_type: 'Bearer', expires_in: 3600, access_token: accessToken, scope: form.get('scope') ?? '' } };
 }

@@ -10,7 +10,10 @@ export interface DoctorFinding {
 
 const LABEL: Record<FindingLevel, string> = { ok: 'OK', info: 'INFO', warning: 'WARN', critical: 'CRIT' };
 
-/** Fixed-width table; long details wrap under their column so a terminal or a ticket shows it whole. */
+/**
+ * Fixed-width table; long details wrap under their column so a terminal or a ticket shows it whole.
+ * A line break in a detail starts a new line (a policy error lists one problem and its line per row).
+ */
 export function renderFindings(findings: readonly DoctorFinding[], width = 120): string {
   const areaW = Math.max(4, ...findings.map((f) => f.area.length));
   const checkW = Math.min(34, Math.max(5, ...findings.map((f) => f.check.length)));
@@ -18,7 +21,7 @@ export function renderFindings(findings: readonly DoctorFinding[], width = 120):
   const line = (a: string, l: string, c: string, d: string): string => `${a.padEnd(areaW)}  ${l.padEnd(4)}  ${c.padEnd(checkW)}  ${d}`;
   const rows = [line('AREA', 'LVL', 'CHECK', 'DETAIL'), line('-'.repeat(areaW), '----', '-'.repeat(checkW), '-'.repeat(Math.min(detailW, 40)))];
   for (const f of findings) {
-    const chunks = wrap(f.detail, detailW);
+    const chunks = f.detail.split('\n').flatMap((paragraph) => wrap(paragraph.trim(), detailW));
     rows.push(line(f.area, LABEL[f.level], f.check.slice(0, checkW), chunks[0] ?? ''));
     for (const rest of chunks.slice(1)) rows.push(line('', '', '', rest));
   }

@@ -1,8 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import { DEFAULT_POLICY_FILE } from '@keyward/policy';
 import { ENTRA_ROLES, createEntraIdentityFake, createGraphFake } from '@keyward/testkit';
 import type { EntraIdentityFake, GraphFake } from '@keyward/testkit';
 import { runDoctor } from '../doctor';
@@ -54,6 +55,8 @@ describe('keyward doctor: Entra ID Graph permissions from the token `roles` clai
 
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'kw-doctor-entra-'));
+    // The default policy's actions with the org's own people (the bundled demo policy is refused outside the embedded default).
+    writeFileSync(path.join(dataDir, 'policy.yaml'), readFileSync(DEFAULT_POLICY_FILE, 'utf8').replaceAll('@example.com', '@acme.test'));
     identity = await createEntraIdentityFake({ tenantId: randomUUID(), clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }] });
     graph = await createGraphFake({ isAccessToken: identity.isAccessToken, enforceApplicationPermissions: true, pageSize: 2 });
     const res = await fetch(`${identity.url}/${identity.tenantId}/oauth2/v2.0/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'client_credentials', client_id: CLIENT_ID, client_secret: CLIENT_SECRET, scope: 'https://graph.microsoft.com/.default' }) });
@@ -88,6 +91,7 @@ describe('keyward doctor: Entra ID Graph permissions from the token `roles` clai
     AZURE_AUTHORITY_HOST: identity.url,
     GRAPH_API_URL: graph.url,
     PUBLIC_BASE_URL: 'https://keyward.example',
+    POLICY_FILE: path.join(dataDir, 'policy.yaml'),
     ...extra,
   });
 

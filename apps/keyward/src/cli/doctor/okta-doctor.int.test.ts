@@ -1,8 +1,9 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import { DEFAULT_POLICY_FILE } from '@keyward/policy';
 import { createOktaFake } from '@keyward/testkit';
 import type { OktaFake, OktaSeed } from '@keyward/testkit';
 import { runDoctor } from '../doctor';
@@ -17,7 +18,12 @@ import { sink, tableRow } from '../../../test/support/doctor-output';
 const DATABASE_URL = process.env.KEYWARD_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const NOW = new Date('2026-06-01T12:00:00Z');
 const CLIENT_ID = '0oakeywarddoctor';
+/** What a policy that only resets, unlocks and signs out needs (the Help Desk Administrator's actions). */
 const LEAST_PRIVILEGE = ['okta.users.read', 'okta.users.manage', 'okta.roles.read'];
+/** The default policy with the org's own people, and MFA reset, groups, apps and conditional access escalated. */
+const RESETS_ONLY_POLICY = readFileSync(DEFAULT_POLICY_FILE, 'utf8')
+  .replaceAll('@example.com', '@acme.test')
+  .replace(/^( {2}(?:mfa_reset|group_membership_add|group_membership_remove|app_access_request|conditional_access_change)): \{ band: (\w+),.*$/gm, '$1: { band: $2, mode: escalate }');
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
 
 describe('keyward doctor: Okta manager attributes (who names the approver)', () => {
@@ -27,6 +33,7 @@ describe('keyward doctor: Okta manager attributes (who names the approver)', () 
 
   beforeAll(() => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'kw-doctor-okta-'));
+    writeFileSync(path.join(dataDir, 'policy.yaml'), RESETS_ONLY_POLICY);
   });
 
   afterAll(async () => {
@@ -62,6 +69,7 @@ describe('keyward doctor: Okta manager attributes (who names the approver)', () 
       SIEM_JSONL: path.join(dataDir, 'siem.jsonl'),
       OKTA_ORG_URL: okta.url,
       OKTA_CREDENTIAL_ROTATED_AT: '2026-04-01',
+      POLICY_FILE: path.join(dataDir, 'policy.yaml'),
       ...credential,
     };
     const code = await runDoctor([], { env, out: out.stream, now: () => NOW });
