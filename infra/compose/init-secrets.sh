@@ -11,3 +11,4 @@ mkdir -p secrets && chmod 700 secrets
 for f in slack_bot_token slack_signing_secret okta_private_key; do [ -e "secrets/$f" ] || : > "secrets/$f"; done
 chmod 600 secrets/*
 echo "Now paste the Slack bot token, the Slack signing secret and the Okta private key (PEM) into infra/compose/secrets/."
+[ -e policy.yaml ] || echo "Then write your policy: cp packages/policy/policies/default.policy.yaml infra/compose/policy.yaml and make it yours (README \"The policy\")."

@@ -42,7 +42,7 @@ export const envSchema = z.object({
   OKTA_CLIENT_ID: optionalString,
   OKTA_PRIVATE_KEY: optionalString,
   OKTA_KEY_ID: optionalString,
-  OKTA_SCOPES: z.string().default('okta.users.read okta.users.manage okta.roles.read okta.groups.read'),
+  OKTA_SCOPES: z.string().default('okta.users.read okta.roles.read okta.users.manage okta.groups.read okta.groups.manage okta.apps.read okta.apps.manage'),
 
   // Microsoft Entra ID (issue #4): Graph with client credentials; step-up by OIDC re-authentication.
   AZURE_TENANT_ID: optionalString,

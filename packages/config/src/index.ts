@@ -1,4 +1,4 @@
-export { loadConfig } from './load-config';
+export { loadConfig, SECRET_VARIABLES } from './load-config';
 export type { EntraStepUpConfig, IdpConfig, KeywardConfig, OpenAiConfig, SlackConfig, TeamsConfig } from './load-config';
 export { envSchema } from './config.schema';
 export type { Env } from './config.schema';

@@ -3,6 +3,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from './load-config';
 
+/** The message loadConfig stops start-up with ('' when it does not). */
+function problemsOf(env: NodeJS.ProcessEnv): string {
+  try {
+    loadConfig(env, '/srv/app');
+    return '';
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 describe('loadConfig', () => {
   it('runs the embedded default with no variables at all', () => {
     const config = loadConfig({}, '/srv/app');
@@ -44,15 +54,42 @@ describe('loadConfig', () => {
   });
 
   it('lists every problem at once', () => {
-    expect(() => loadConfig({ PORT: 'abc', SLACK_BOT_TOKEN: 'x', IDP: 'okta' })).toThrow(/PORT/);
-    let message = '';
-    try {
-      loadConfig({ SLACK_BOT_TOKEN: 'x', IDP: 'okta' });
-    } catch (error) {
-      message = (error as Error).message;
-    }
+    const message = problemsOf({ SLACK_BOT_TOKEN: 'x', IDP: 'okta' });
     expect(message).toMatch(/SLACK_SIGNING_SECRET is required/);
     expect(message).toMatch(/OKTA_ORG_URL is required/);
+  });
+
+  it('reports a malformed value and an independent missing one in the same start-up', () => {
+    // The README promises "a list of every problem": a bad PORT or IDP must not hide the rest.
+    const message = problemsOf({ PORT: 'abc', IDP: 'okta-prod', SLACK_BOT_TOKEN: 'x' });
+    expect(message).toMatch(/PORT: /);
+    expect(message).toMatch(/IDP: /);
+    expect(message).toMatch(/SLACK_SIGNING_SECRET is required/);
+  });
+
+  it('does not add "is required" for a variable it already reported as malformed or unreadable', () => {
+    const malformed = problemsOf({ IDP: 'okta', OKTA_ORG_URL: 'your-org.okta.com', OKTA_API_TOKEN: 't' });
+    expect(malformed).toMatch(/OKTA_ORG_URL must be an http\(s\) URL/);
+    expect(malformed).not.toMatch(/OKTA_ORG_URL is required/);
+    const unreadable = problemsOf({ SLACK_BOT_TOKEN_FILE: '/nonexistent/token', SLACK_SIGNING_SECRET: 's' });
+    expect(unreadable).toMatch(/SLACK_BOT_TOKEN_FILE: cannot read/);
+    expect(unreadable).not.toMatch(/SLACK_BOT_TOKEN is required/);
+  });
+
+  it('treats an empty or whitespace-only value as unset, for every variable (IDP= as in .env.example)', () => {
+    const blank = { PORT: '', HOST: ' ', IDP: '', CONSOLE_ENABLED: '', TEAMS_EMULATOR_MODE: '\t', LOG_LEVEL: '', OPENAI_MODEL: ' ', REDIS_TLS: '', ANOMALY_WATCH: '', WORKER_LOCK_DURATION_MS: '', SLACK_BOT_TOKEN_FILE: '', OKTA_SCOPES: '' };
+    const config = loadConfig(blank, '/srv/app');
+    expect(config).toMatchObject({ port: 3000, host: '127.0.0.1', logLevel: 'info', embedded: true, idp: { kind: 'sandbox' }, console: { enabled: true } });
+    expect(config.teams).toBeUndefined();
+    expect(config.redis.workerLockDurationMs).toBe(60_000);
+    // A blank value never overrides a real one given as a file, nor counts as "both set".
+    const dir = mkdtempSync(path.join(tmpdir(), 'kw-cfg-'));
+    try {
+      writeFileSync(path.join(dir, 'token'), 'xoxb-from-file\n');
+      expect(loadConfig({ SLACK_BOT_TOKEN: ' ', SLACK_BOT_TOKEN_FILE: path.join(dir, 'token'), SLACK_SIGNING_SECRET: 's' }).slack?.botToken).toBe('xoxb-from-file');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reads secrets from *_FILE', () => {

@@ -9,7 +9,7 @@ import { REDIS_SECRET_VARIABLES, toRedisConfig } from './load-redis-config';
 import type { RedisTopologyConfig } from './load-redis-config';
 
 /** Variables that may be given as `NAME_FILE=/run/secrets/name` instead (Docker/Kubernetes secrets). */
-const SECRET_VARIABLES = ['AZURE_CLIENT_SECRET', 'MICROSOFT_APP_PASSWORD', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'OKTA_API_TOKEN', 'OKTA_PRIVATE_KEY', 'SECRET_ENCRYPTION_KEY', 'DATABASE_URL', 'REDIS_URL', 'OPENAI_API_KEY', ...OPERATIONS_SECRET_VARIABLES, ...REDIS_SECRET_VARIABLES] as const;
+export const SECRET_VARIABLES = ['AZURE_CLIENT_SECRET', 'MICROSOFT_APP_PASSWORD', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'OKTA_API_TOKEN', 'OKTA_PRIVATE_KEY', 'SECRET_ENCRYPTION_KEY', 'DATABASE_URL', 'REDIS_URL', 'OPENAI_API_KEY', ...OPERATIONS_SECRET_VARIABLES, ...REDIS_SECRET_VARIABLES] as const;
 
 export type SlackConfig =
   | { mode: 'http'; botToken: string; signingSecret: string; apiUrl?: string; escalationChannel?: string }
@@ -74,26 +74,29 @@ export interface KeywardConfig {
   operations: OperationsConfig;
 }
 
-/** Reads the environment once; every problem is listed together and start-up stops. */
+/**
+ * Reads the environment once; every problem is listed together and start-up stops. An empty or
+ * whitespace-only value counts as unset (`IDP=` in an env file is the line `.env.example` ships).
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): KeywardConfig {
   const problems: string[] = [];
-  const resolved: Record<string, string | undefined> = { ...env };
+  // Variables that were given but cannot be used: already reported, so "X is required" is not added.
+  const unusable = new Set<string>();
+  const given = withoutEmptyValues(env);
+  const resolved: Record<string, string> = { ...given };
   for (const name of SECRET_VARIABLES) {
-    const file = env[`${name}_FILE`];
-    if (!file) continue;
-    if (env[name]) problems.push(`${name} and ${name}_FILE are both set; set only one`);
+    const file = given[`${name}_FILE`];
+    if (file === undefined) continue;
+    if (given[name] !== undefined) problems.push(`${name} and ${name}_FILE are both set; set only one`);
     try {
       resolved[name] = readFileSync(file, 'utf8').trim();
     } catch (error) {
       problems.push(`${name}_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      unusable.add(name);
+      delete resolved[name];
     }
   }
-  const parsed = envSchema.safeParse(resolved);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
-  }
-  if (problems.length > 0 || !parsed.success) throw configError(problems);
-  const e = parsed.data;
+  const e = parseVariables(resolved, problems, unusable);
 
   let slack: SlackConfig | undefined;
   if (e.SLACK_BOT_TOKEN || e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN) {
@@ -129,7 +132,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   if (consoleEnabled && !isLoopback(host)) problems.push(`The console has no login and must stay local: HOST=${host} is not a loopback address. Set CONSOLE_ENABLED=false or HOST=127.0.0.1`);
   if (teams && !teams.appId && !isLoopback(host)) problems.push(`TEAMS_EMULATOR_MODE turns off the Bot Framework JWT check and needs a loopback HOST (got ${host}); set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD instead`);
   if (e.OPENAI_BASE_URL && !e.OPENAI_API_KEY) problems.push('OPENAI_BASE_URL is set without OPENAI_API_KEY; set a key (any non-empty value for a local server that ignores it)');
-  if (problems.length > 0) throw configError(problems);
+  const reported = problems.filter((problem) => ![...unusable].some((name) => problem.startsWith(`${name} is required`)));
+  if (reported.length > 0) throw configError(reported);
   const openai: OpenAiConfig | undefined = e.OPENAI_API_KEY ? { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL, timeoutMs: e.OPENAI_TIMEOUT_MS } : undefined;
 
   const warnings: string[] = [];
@@ -162,6 +166,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     embedded,
     operations,
   };
+}
+
+/** The environment without empty and whitespace-only values: those mean unset, for every variable. */
+function withoutEmptyValues(env: NodeJS.ProcessEnv): Record<string, string> {
+  const set: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined && value.trim() !== '') set[name] = value;
+  }
+  return set;
+}
+
+/**
+ * Parses every variable in one pass. A bad value is reported and left out (its default stands in),
+ * so that the checks across variables still run: a typo in IDP or PORT must not hide a missing
+ * SLACK_SIGNING_SECRET until the next start.
+ */
+function parseVariables(resolved: Record<string, string>, problems: string[], unusable: Set<string>): Env {
+  const parsed = envSchema.safeParse(resolved);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) {
+    problems.push(`${issue.path.join('.')}: ${issue.message}`);
+    unusable.add(String(issue.path[0]));
+  }
+  const usable = envSchema.safeParse(Object.fromEntries(Object.entries(resolved).filter(([name]) => !unusable.has(name))));
+  // Without the bad values only defaults remain, and those parse; if one ever did not, stop here.
+  if (!usable.success) throw configError(problems);
+  return usable.data;
 }
 
 /** IDP=entra: tenant, app, one credential (secret or certificate), and the public URL the step-up redirects to. */

@@ -12,7 +12,15 @@ const PUBLIC_FILE = path.resolve(__dirname, '../../../../shared/eval/public-utte
 const GATED_LABELS = ['password_reset', 'greeting', 'help', 'human_agent'] as const;
 const MIN_RECALL = 0.9;
 
-describe('offline classifier on the public utterances', () => {
+// A plain clone has no shared/ beside it: skip, saying so. CI exports KEYWARD_REQUIRE_SHARED_EVAL=1
+// (.ci/run), so there the missing file fails the first test instead.
+const REQUIRED = process.env.KEYWARD_REQUIRE_SHARED_EVAL === '1';
+if (!existsSync(PUBLIC_FILE) && !REQUIRED) {
+  console.warn(`Skipping the offline classifier on the public utterances: ${PUBLIC_FILE} not found (shared/eval beside the project folder). KEYWARD_REQUIRE_SHARED_EVAL=1 makes this a failure.`);
+}
+const describeWithData = existsSync(PUBLIC_FILE) || REQUIRED ? describe : describe.skip;
+
+describeWithData('offline classifier on the public utterances', () => {
   it('finds the public evaluation file', () => {
     expect(existsSync(PUBLIC_FILE)).toBe(true);
   });

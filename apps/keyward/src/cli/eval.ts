@@ -50,7 +50,8 @@ export interface EvaluationRun {
 }
 
 export interface EvaluationOptions {
-  publicFile?: string;
+  /** Default PUBLIC_FILE; null = no public set (a clone without ../shared): the held-out set alone. */
+  publicFile?: string | null;
   heldoutFile?: string;
   /** Also measure a real model (reported and enforced). Unset in CI: no key there. */
   realModel?: OpenAiConfig;
@@ -113,14 +114,13 @@ const recallOf = (reports: EvaluationReport[], label: string): number => {
   return support === 0 ? 0 : tp / support;
 };
 
-/** Runs every classifier on both sets and checks the issue's thresholds. Prints nothing. */
+/** Runs every classifier on both sets (or the held-out one alone) and checks the issue's thresholds. Prints nothing. */
 export async function runEvaluation(options: EvaluationOptions = {}): Promise<EvaluationRun> {
-  const publicRows = readLabelledRows(options.publicFile ?? PUBLIC_FILE);
+  const publicFile = options.publicFile === undefined ? PUBLIC_FILE : options.publicFile;
+  const publicRows = publicFile === null ? [] : readLabelledRows(publicFile);
   const heldoutRows = readLabelledRows(options.heldoutFile ?? HELDOUT_FILE);
-  const sets: [EvalSection['set'], LabelledRow[]][] = [
-    ['public', publicRows],
-    ['heldout', heldoutRows],
-  ];
+  const sets: [EvalSection['set'], LabelledRow[]][] = [['heldout', heldoutRows]];
+  if (publicFile !== null) sets.unshift(['public', publicRows]);
   const offline = createOfflineClassifier();
   const sections: EvalSection[] = [];
   const out: string[] = [];
@@ -195,18 +195,37 @@ export function checkThresholds(sections: readonly EvalSection[]): ThresholdChec
   return checks;
 }
 
-/** `keyward eval`: prints every table and the thresholds; exit 1 when one is missed. */
-export async function runEval(args: string[]): Promise<number> {
-  const [publicFile, heldoutFile] = args;
-  const file = publicFile ?? PUBLIC_FILE;
+/** Where `keyward eval` writes, what it reads, and where it looks for the public set (tests swap them). */
+export interface EvalIo {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  env: NodeJS.ProcessEnv;
+  publicFile: string;
+}
+
+/**
+ * `keyward eval [public.jsonl] [heldout.jsonl]`: prints every table and the thresholds; exit 1 when one
+ * is missed. Without a public file argument and without ../shared/eval (a plain clone), the project's
+ * own held-out set is measured alone, and one line says so — unless KEYWARD_REQUIRE_SHARED_EVAL=1
+ * (CI), where missing data is an error.
+ */
+export async function runEval(args: string[], io: EvalIo = { stdout: process.stdout, stderr: process.stderr, env: process.env, publicFile: PUBLIC_FILE }): Promise<number> {
+  const [publicArg, heldoutFile] = args;
+  const file = publicArg ?? io.publicFile;
+  let publicFile: string | null = file;
   if (!existsSync(file)) {
-    process.stderr.write(`keyward eval: ${file} not found (the shared evaluation data sits beside the project folder).\n`);
-    return 2;
+    if (publicArg !== undefined || io.env.KEYWARD_REQUIRE_SHARED_EVAL === '1') {
+      const why = publicArg !== undefined ? '' : '; KEYWARD_REQUIRE_SHARED_EVAL=1 requires it';
+      io.stderr.write(`keyward eval: ${file} not found (the shared evaluation data sits beside the project folder${why}).\n`);
+      return 2;
+    }
+    io.stdout.write(`Public evaluation set not found (expected at ${file}, in shared/eval beside the project folder): measuring the held-out set only.\n`);
+    publicFile = null;
   }
-  const config = loadConfig();
-  const run = await runEvaluation({ publicFile: file, heldoutFile, realModel: config.openai });
-  process.stdout.write(`${run.text}\n`);
+  const config = loadConfig(io.env);
+  const run = await runEvaluation({ publicFile, heldoutFile, realModel: config.openai });
+  io.stdout.write(`${run.text}\n`);
   const failed = run.checks.filter((c) => !c.ok);
-  process.stdout.write(failed.length === 0 ? '\nall thresholds met\n' : `\n${failed.length} threshold(s) missed\n`);
+  io.stdout.write(failed.length === 0 ? '\nall thresholds met\n' : `\n${failed.length} threshold(s) missed\n`);
   return failed.length === 0 ? 0 : 1;
 }
