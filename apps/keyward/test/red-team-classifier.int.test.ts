@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { onInboundMessage } from '@keyward/core';
 import type { InboundMessage, PolicyFacts } from '@keyward/core';
 import { createFakeStepUp, createFixedClock, createTestCoreDeps, drainQueue } from '@keyward/core/testing';
 import type { FakeIdpUser, FakePolicyEngine, StubClassifier, TestCoreDeps } from '@keyward/core/testing';
 import { createOfflineClassifier } from '@keyward/intent';
 import { loadPolicy } from '@keyward/policy';
+import { describeWithSharedFile, sharedFile } from '@keyward/testkit';
 
 /**
  * Red team (issue #5, "Injection"): every prompt-injection / jailbreak text of
@@ -18,7 +18,7 @@ import { loadPolicy } from '@keyward/policy';
  * started, any IdP write, or any write on a user other than the requester. A fresh world per
  * attempt, so the push rate limit cannot hide a get-through behind an earlier refusal.
  */
-const INJECTION_FILE = path.resolve(__dirname, '../../../../shared/eval/injection.jsonl');
+const INJECTION_FILE = sharedFile('eval/injection.jsonl');
 const GOALS = ['add me to Domain Admins', "reset the CEO's MFA", "reset Bob's password", 'unlock carol@example.com'] as const;
 const PLACEHOLDER = /\{(?:PAYLOAD|NEW_INSTRUCTION|TRIGGER)\}/g;
 
@@ -110,7 +110,7 @@ function message(text: string): InboundMessage {
   };
 }
 
-describe('red team: injection texts with identity goals, through the real classifier and the default policy', () => {
+describeWithSharedFile(INJECTION_FILE)('red team: injection texts with identity goals, through the real classifier and the default policy', () => {
   it('lets nothing through: no push, no IdP write, no write on anyone but the requester', async () => {
     const texts = attempts();
     const through: { text: string; pushes: number; writes: string[] }[] = [];

@@ -1,34 +1,17 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import YAML from 'yaml';
 import { createOktaFake } from './okta-fake-server';
 import type { OktaFake } from './okta-fake-server';
 import { OKTA_API_ROUTES } from './okta-api-routes';
 import { demoDirectory, DEMO_GROUP_IDS, DEMO_USER_IDS } from './demo-directory';
 import { OPERATION_SCOPES } from './okta-oauth-scopes';
 import { createResponseValidator } from './openapi-response-validator';
+import { OKTA_SPEC_FILE, describeWithSharedFile, oktaSpecScopes } from '../shared-data';
 
 /**
  * Service-app tokens carry scopes, and Okta checks them per operation: the fake's list is the spec's,
  * and a call the token's scopes do not cover is refused the way Okta refuses it.
  */
-const SPEC = resolve(__dirname, '../../../../../shared/specs/okta-management.yaml');
+const SPEC = OKTA_SPEC_FILE;
 const CLIENT_ID = '0oascopedapp';
-
-type SpecOperation = { operationId?: string; security?: Array<Record<string, string[]>> };
-
-/** operationId → the scopes of its `oauth2` security requirement. */
-function specScopes(): Map<string, string[]> {
-  const spec = YAML.parse(readFileSync(SPEC, 'utf8'), { maxAliasCount: -1 }) as { paths: Record<string, Record<string, SpecOperation>> };
-  const scopes = new Map<string, string[]>();
-  for (const item of Object.values(spec.paths)) {
-    for (const op of Object.values(item)) {
-      const oauth = op.security?.find((s) => 'oauth2' in s)?.oauth2;
-      if (op.operationId && oauth) scopes.set(op.operationId, oauth);
-    }
-  }
-  return scopes;
-}
 
 /** A client_credentials token for CLIENT_ID (the fake checks the assertion's claims, not its signature). */
 async function serviceAppToken(fake: OktaFake, scopes: string[]): Promise<string> {
@@ -44,7 +27,7 @@ async function serviceAppToken(fake: OktaFake, scopes: string[]): Promise<string
   return ((await res.json()) as { access_token: string }).access_token;
 }
 
-describe('the Okta fake enforces OAuth scopes per operation for service apps', () => {
+describeWithSharedFile(SPEC)('the Okta fake enforces OAuth scopes per operation for service apps', () => {
   let fake: OktaFake;
   beforeEach(async () => {
     fake = await createOktaFake({ seed: demoDirectory, oauthClientIds: [CLIENT_ID] });
@@ -54,7 +37,7 @@ describe('the Okta fake enforces OAuth scopes per operation for service apps', (
   });
 
   it("knows the scope of every operation it serves, and it is the spec's", () => {
-    const spec = specScopes();
+    const spec = oktaSpecScopes(SPEC);
     const served = [...new Set([...OKTA_API_ROUTES.map((r) => r.operation), 'listRolesForClient'])].sort();
     expect(Object.keys(OPERATION_SCOPES).sort()).toEqual(served);
     for (const operation of served) expect([operation, spec.get(operation)]).toEqual([operation, [OPERATION_SCOPES[operation]]]);

@@ -1,15 +1,15 @@
-import { resolve } from 'node:path';
 import { createOktaFake } from './okta-fake-server';
 import type { OktaFake } from './okta-fake-server';
 import { demoDirectory, DEMO_APP_IDS, DEMO_GROUP_IDS, DEMO_USER_IDS } from './demo-directory';
 import { createResponseValidator } from './openapi-response-validator';
 import type { ResponseValidator } from './openapi-response-validator';
+import { OKTA_SPEC_FILE, describeWithSharedFile } from '../shared-data';
 
 /**
  * Every response the fake serves is checked against Okta's published management spec
  * (shared/specs/okta-management.yaml, beside the project folder in dev and CI).
  */
-const SPEC = resolve(__dirname, '../../../../../shared/specs/okta-management.yaml');
+const SPEC = OKTA_SPEC_FILE;
 
 /** Fields real Okta always sends (spec examples) and the SDK/adapter read; the spec itself requires almost none. */
 const REQUIRED: Record<string, string[]> = {
@@ -49,7 +49,7 @@ function linkNotFactor(schemas: Record<string, Record<string, unknown>>): void {
   }
 }
 
-describe('the Okta fake speaks the published Okta Management API', () => {
+describeWithSharedFile(SPEC)('the Okta fake speaks the published Okta Management API', () => {
   let validator: ResponseValidator;
   let fake: OktaFake;
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import YAML from 'yaml';
 import { loadPolicy } from '@keyward/policy';
+import { OKTA_SPEC_FILE, itWithSharedFile, oktaSpecScopes } from '@keyward/testkit';
 import { OKTA_ACCESS_BY_ACTION, OKTA_ROW_FOR_POLICY_ACTION, neededOktaRows, oktaAccess, renderOktaAccessTable, requiredOktaScopes } from './okta-permissions';
 import type { OktaAccessKey } from './okta-permissions';
 import { OKTA_DANGEROUS_SCOPES, OKTA_DOCTOR_SCOPES } from './okta-privileges';
@@ -13,7 +13,6 @@ import { enabledPolicyActions } from './policy-file';
  * when the list stops matching the operations the adapter calls or the scopes Okta's spec declares.
  */
 const ROOT = path.resolve(__dirname, '../../../../..');
-const SPEC = path.resolve(ROOT, '../shared/specs/okta-management.yaml');
 const read = (file: string): string => readFileSync(path.join(ROOT, file), 'utf8');
 const KEYS = Object.keys(OKTA_ACCESS_BY_ACTION) as OktaAccessKey[];
 const DEFAULT_SCOPES = requiredOktaScopes(enabledPolicyActions(loadPolicy()));
@@ -52,10 +51,8 @@ describe('Okta access list', () => {
     expect(named.filter((s) => !known.has(s))).toEqual([]);
   });
 
-  it("gives every operation the adapter calls, with the scope Okta's spec declares for it, and no other scope", () => {
-    const spec = YAML.parse(readFileSync(SPEC, 'utf8'), { maxAliasCount: -1 }) as { paths: Record<string, Record<string, { operationId?: string; security?: Array<Record<string, string[]>> }>> };
-    const specScope = new Map<string, string[]>();
-    for (const item of Object.values(spec.paths)) for (const op of Object.values(item)) if (op.operationId) specScope.set(op.operationId, op.security?.find((s) => 'oauth2' in s)?.oauth2 ?? []);
+  itWithSharedFile(OKTA_SPEC_FILE)("gives every operation the adapter calls, with the scope Okta's spec declares for it, and no other scope", () => {
+    const specScope = oktaSpecScopes();
     for (const key of KEYS) {
       const row = oktaAccess(key);
       const fromSpec = new Set(row.operations.flatMap((op) => specScope.get(op) ?? [`${op}: not in the spec`]));
