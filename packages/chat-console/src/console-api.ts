@@ -8,7 +8,7 @@ import type { ConsoleSurface } from './console-surface';
 import { optionalCount, optionalString, requireQueryString, requireString } from './http-body';
 import type { JsonObject } from './http-body';
 import { HttpProblem } from './http-problem';
-import type { PhoneSimulator } from './phone-simulator';
+import type { PhoneSimulator, PushAnswer } from './phone-simulator';
 
 export interface ConsoleApiDeps {
   surface: ConsoleSurface;
@@ -100,13 +100,18 @@ export function createConsoleApi(deps: ConsoleApiDeps): ConsoleApi {
       const { email } = await person(requireString(body, 'chatUserId', { maxLength: ID_MAX }));
       const transactionId = requireString(body, 'transactionId', { maxLength: ID_MAX });
       const choice = body['choice'];
+      let answer: PushAnswer;
       if (choice === 'deny') {
-        await phone.answer(email, transactionId, { approve: false });
+        answer = { approve: false };
       } else if (typeof choice === 'number' && Number.isInteger(choice) && choice >= 0 && choice <= 999) {
-        await phone.answer(email, transactionId, { approve: true, number: choice });
+        answer = { approve: true, number: choice };
       } else {
         throw new HttpProblem(400, 'body.invalid', '"choice" must be a whole number from 0 to 999, or "deny".');
       }
+      const outcome = await phone.answer(email, transactionId, answer);
+      // Refusals, not failures: a stale page or a wrong id, answered like any other bad request.
+      if (outcome === 'unknown') throw new HttpProblem(404, 'phone.push_unknown', 'There is no pending push with this id: it was answered, expired or never sent.');
+      if (outcome === 'not_yours') throw new HttpProblem(403, 'phone.push_not_yours', 'This push was sent to someone else\'s phone.');
       return { status: 200, body: { ok: true } };
     },
 

@@ -106,6 +106,33 @@ describe('console http handler: phone and audit', () => {
     expect(h.phone.answers.every((a) => a.email === 'bob@example.test')).toBe(true);
   });
 
+  it('answers 404 for a push id nobody has pending, with a plain JSON message and no error log', async () => {
+    const answered = h.phone.push('bob@example.test', 42);
+    await h.postJson('/console/api/phone/answer', { chatUserId: 'bob', transactionId: answered.transactionId, choice: 42 });
+    for (const transactionId of ['tx-never-sent', answered.transactionId]) {
+      const response = await h.postJson('/console/api/phone/answer', { chatUserId: 'bob', transactionId, choice: 42 });
+      expect(response.status).toBe(404);
+      expect(await response.json()).toEqual({ error: { code: 'phone.push_unknown', message: expect.stringContaining('no pending push') } });
+    }
+    expect(h.logger.entries().filter((e) => e.level === 'error')).toEqual([]);
+    expect((await fetch(`${h.base}/console/api/people`)).status).toBe(200);
+  });
+
+  it('answers 403 for a push sent to someone else, and leaves that push waiting', async () => {
+    const bobs = h.phone.push('bob@example.test', 42);
+    for (const choice of [42, 'deny'] as const) {
+      const response = await h.postJson('/console/api/phone/answer', { chatUserId: 'alice', transactionId: bobs.transactionId, choice });
+      expect(response.status).toBe(403);
+      expect(await response.json()).toEqual({ error: { code: 'phone.push_not_yours', message: expect.stringContaining('someone else') } });
+    }
+    expect(h.logger.entries().filter((e) => e.level === 'error')).toEqual([]);
+    const pending = (await (await fetch(`${h.base}/console/api/phone?chatUserId=bob`)).json()) as { pending: { transactionId: string }[] };
+    expect(pending.pending.map((p) => p.transactionId)).toEqual([bobs.transactionId]);
+    // Bob can still answer it himself.
+    expect((await h.postJson('/console/api/phone/answer', { chatUserId: 'bob', transactionId: bobs.transactionId, choice: 42 })).status).toBe(200);
+    await expect(bobs.outcome).resolves.toBe('approved');
+  });
+
   it('refuses a body over 16 KB announced by Content-Length before reading it', async () => {
     const response = await h.postJson('/console/api/phone/answer', { chatUserId: 'bob', transactionId: 'x'.repeat(20_000), choice: 1 });
     expect(response.status).toBe(413);

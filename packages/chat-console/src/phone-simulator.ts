@@ -16,7 +16,13 @@ export interface PushAnswer {
   number?: number;
 }
 
+/**
+ * What happened to an answer: it reached the push, or there is no pending push with that id (never
+ * sent, already answered, expired), or the push is waiting on someone else's phone (not touched).
+ */
+export type PushAnswerOutcome = 'answered' | 'unknown' | 'not_yours';
+
 export interface PhoneSimulator {
   listPending(email: string): Promise<PendingPush[]>;
-  answer(email: string, transactionId: string, answer: PushAnswer): Promise<void>;
+  answer(email: string, transactionId: string, answer: PushAnswer): Promise<PushAnswerOutcome>;
 }

@@ -19,10 +19,14 @@ import {
   newSlackTs,
   signSlackEvent,
   signSlackInteraction,
+  signSlackRequest,
   SLACK_FAKE_IDS,
 } from '@keyward/testkit';
 import type { SlackFake, SlackSigningOptions } from '@keyward/testkit';
+import type { App } from '@slack/bolt';
 import { createSlackApp, SLACK_EVENTS_PATH } from './slack-app';
+import { toSlackLogger } from './bolt-logger-adapter';
+import { SlackHttpReceiver } from './slack-http-receiver';
 import type { SlackApp } from './slack-app';
 import { DM_ONLY_NOTICE, EDIT_NOTICE } from './slack-message-listener';
 import { NOTE_BLOCK_ID, NOTE_INPUT_ACTION_ID, NOTE_MODAL_CALLBACK_ID } from './note-modal';
@@ -188,6 +192,71 @@ describe('Slack app over HTTP (real Bolt HTTPReceiver, Slack Web API fake)', () 
       expect(res.status).toBe(401);
       await sentinel();
       expect(rec.messages.map((m) => m.text)).toEqual(['sentinel']);
+    });
+  });
+
+  describe('refuses a validly signed body Bolt cannot route with 400, and keeps serving', () => {
+    const FORM = 'application/x-www-form-urlencoded';
+    const form = (payload: string): string => new URLSearchParams({ payload }).toString();
+    const cases: Array<[string, string, string]> = [
+      ['JSON null (crashed the process inside Bolt)', 'application/json', 'null'],
+      ['form payload=null (crashed the process inside Bolt)', FORM, form('null')],
+      ['a JSON array', 'application/json', '[]'],
+      ['a JSON string', 'application/json', '"x"'],
+      ['an object without a type', 'application/json', '{}'],
+      ['not JSON at all', 'application/json', '{'],
+      ['event_callback with event null', 'application/json', '{"type":"event_callback","event":null}'],
+      ['event_callback without an event', 'application/json', '{"type":"event_callback"}'],
+      ['url_verification without a challenge', 'application/json', '{"type":"url_verification"}'],
+      ['a form without payload', FORM, 'token=x&team_id=T1'],
+      ['view_submission without a view', FORM, form(`{"type":"view_submission","user":{"id":"${SLACK_FAKE_IDS.alice}"}}`)],
+      ['view_closed without a view', FORM, form(`{"type":"view_closed","user":{"id":"${SLACK_FAKE_IDS.alice}"}}`)],
+      ['block_actions with actions null', FORM, form(`{"type":"block_actions","user":{"id":"${SLACK_FAKE_IDS.alice}"},"actions":null}`)],
+      ['block_actions without a user', FORM, form('{"type":"block_actions","actions":[{"action_id":"keyward.choose","value":"approve:r1"}]}')],
+      ['a shortcut without a user', FORM, form('{"type":"shortcut","callback_id":"x"}')],
+    ];
+    it.each(cases)('%s', async (_name, contentType, body) => {
+      const res = await deliverSlackRequest(url, signSlackRequest(body, contentType, sign()));
+      expect(res.status).toBe(400);
+      expect(res.body).toBe('');
+      await sentinel();
+      expect(rec.messages.map((m) => m.text)).toEqual(['sentinel']);
+      expect(rec.actions).toHaveLength(0);
+      expect(fake.calls.filter((c) => c.method !== 'auth.test')).toEqual([]);
+      expect(logger.allText()).toContain('malformed body');
+      expect(logger.entries().filter((e) => e.level === 'error')).toEqual([]);
+    });
+
+    it('answers an unsigned ssl_check with 200 and does nothing else', async () => {
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': FORM }, body: 'ssl_check=1&token=x' });
+      expect(res.status).toBe(200);
+      await sentinel();
+      expect(rec.messages.map((m) => m.text)).toEqual(['sentinel']);
+    });
+  });
+
+  describe('enforces the 5-minute timestamp window in both directions (Slack: |now − timestamp| > 5 min → reject)', () => {
+    it.each([
+      ['20 hours ahead', 20 * 3600],
+      ['6 minutes ahead', 6 * 60],
+      ['6 minutes old', -6 * 60],
+    ])('refuses a correctly signed DM and click with a timestamp %s', async (_name, offset) => {
+      const dm = await deliverSlackRequest(url, signSlackEvent(buildDirectMessageEvent({ text: 'reset my password' }), sign({ timestamp: nowSeconds() + offset })));
+      expect(dm.status).toBe(401);
+      const click = buildBlockActionsPayload({ triggerId: fake.issueTriggerId(), actionId: 'keyward.choose', value: 'approve:r1' });
+      expect((await deliverSlackRequest(url, signSlackInteraction(click, sign({ timestamp: nowSeconds() + offset })))).status).toBe(401);
+      await sentinel();
+      expect(rec.messages.map((m) => m.text)).toEqual(['sentinel']);
+      expect(rec.actions).toHaveLength(0);
+    });
+
+    it.each([
+      ['4 minutes ahead (clock skew)', 4 * 60],
+      ['4 minutes old', -4 * 60],
+    ])('accepts one with a timestamp %s', async (_name, offset) => {
+      const res = await deliverSlackRequest(url, signSlackEvent(buildDirectMessageEvent({ text: 'inside the window' }), sign({ timestamp: nowSeconds() + offset })));
+      expect(res.status).toBe(200);
+      await waitFor(() => rec.messages.length === 1, 'onMessage');
     });
   });
 
@@ -530,6 +599,37 @@ describe('Slack app lifecycle', () => {
       await expect(app.start()).rejects.toThrow(/invalid_auth/);
     } finally {
       await fake.close();
+    }
+  });
+});
+
+describe('Slack HTTP receiver containment', () => {
+  it('turns an exception while Bolt processes an event into a 500 and one error line, and keeps serving', async () => {
+    const logger = createRecordingLogger();
+    const receiver = new SlackHttpReceiver({ signingSecret: SIGNING_SECRET, path: SLACK_EVENTS_PATH, logger, slackLogger: toSlackLogger(logger) });
+    let calls = 0;
+    const app = {
+      processEvent: async (): Promise<void> => {
+        calls += 1;
+        throw new Error('listener exploded');
+      },
+    };
+    receiver.init(app as unknown as App);
+    const server = createServer((req, res) => receiver.requestListener(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${SLACK_EVENTS_PATH}`;
+      const first = await deliverSlackRequest(url, signSlackEvent(buildDirectMessageEvent({ text: 'hi' }), { signingSecret: SIGNING_SECRET }));
+      expect(first.status).toBe(500);
+      const second = await deliverSlackRequest(url, signSlackEvent(buildDirectMessageEvent({ text: 'again' }), { signingSecret: SIGNING_SECRET }));
+      expect(second.status).toBe(500);
+      expect(calls).toBe(2);
+      const errors = logger.entries().filter((e) => e.level === 'error');
+      expect(errors.map((e) => e.msg)).toEqual(['slack event processing failed', 'slack event processing failed']);
+      expect(logger.allText()).not.toContain('"hi"');
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
 });

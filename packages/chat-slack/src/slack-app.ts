@@ -1,10 +1,11 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { App, ErrorCode, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
+import { App, SocketModeReceiver } from '@slack/bolt';
 import type { Receiver, webApi } from '@slack/bolt';
 import { RecentIds, systemClock } from '@keyward/core';
 import type { Clock, InboundHandlers, Logger } from '@keyward/core';
 import { toSlackLogger } from './bolt-logger-adapter';
 import { onSlackBlockAction } from './slack-action-listener';
+import { SlackHttpReceiver } from './slack-http-receiver';
 import { NOTE_MODAL_CALLBACK_ID } from './note-modal';
 import { onSlackAppMention, onSlackMessageEvent } from './slack-message-listener';
 import { onSlackNoteSubmission } from './slack-view-listener';
@@ -28,7 +29,7 @@ export interface SlackAppOptions {
 export interface SlackApp {
   /**
    * HTTP mode only: mount at `POST /slack/events` on the product's own server. Answers 503 until
-   * `start()` has resolved, and 404 for paths it does not own.
+   * `start()` has resolved, and 404 for paths it does not own. Never throws: a failure inside is a 500.
    */
   requestListener?: RequestListener;
   /** HTTP mode: verifies the token (auth.test). Socket Mode: also opens the socket. */
@@ -56,7 +57,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
 
   const socketMode = options.appToken !== undefined;
   let receiver: Receiver;
-  let httpReceiver: HTTPReceiver | undefined;
+  let httpReceiver: SlackHttpReceiver | undefined;
   if (options.appToken !== undefined) {
     // The socket client does not inherit App.clientOptions: apps.connections.open needs the URL too.
     receiver = new SocketModeReceiver({
@@ -65,13 +66,8 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       installerOptions: { clientOptions: { slackApiUrl: clientOptions.slackApiUrl } },
     });
   } else {
-    httpReceiver = new HTTPReceiver({
-      signingSecret: options.signingSecret,
-      endpoints: SLACK_EVENTS_PATH,
-      logger: slackLogger,
-      // Ack first, then run listeners: Slack wants the HTTP 200 within 3 s.
-      processBeforeResponse: false,
-    });
+    // Verifies (±5 min), refuses bodies Bolt cannot route, acks first, then runs the listeners.
+    httpReceiver = new SlackHttpReceiver({ signingSecret: options.signingSecret, path: SLACK_EVENTS_PATH, logger, slackLogger });
     receiver = httpReceiver;
   }
 
@@ -133,14 +129,11 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   if (httpReceiver !== undefined) {
     const listener = httpReceiver.requestListener;
     result.requestListener = (req: IncomingMessage, res: ServerResponse) => {
-      if (!started) return sendStatus(res, 503);
-      try {
-        listener(req, res);
-      } catch (error) {
-        // HTTPReceiver throws for paths and methods it does not own, so hosts can fall through.
-        if ((error as { code?: unknown }).code === ErrorCode.HTTPReceiverDeferredRequestError) return sendStatus(res, 404);
-        throw error;
+      if (!started) {
+        req.resume();
+        return sendStatus(res, 503);
       }
+      listener(req, res);
     };
   }
   return result;

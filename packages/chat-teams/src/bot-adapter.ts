@@ -22,15 +22,18 @@ export const TEAMS_CHANNEL_ID = 'msteams';
  * Without an app id, botbuilder skips both (emulator style): only for local tests (STACK.md).
  */
 export function createCloudAdapter(credentials: TeamsCredentials): CloudAdapter {
-  if (!credentials.appId) return new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
-  return new CloudAdapter(
-    new ConfigurationBotFrameworkAuthentication({
-      MicrosoftAppId: credentials.appId,
-      MicrosoftAppPassword: credentials.appPassword ?? '',
-      MicrosoftAppType: 'SingleTenant',
-      MicrosoftAppTenantId: credentials.tenantId,
-    }),
-  );
+  return new CloudAdapter(createBotAuthentication(credentials));
+}
+
+/** The Bot Framework authentication CloudAdapter uses; also checks a request the adapter never sees. */
+export function createBotAuthentication(credentials: TeamsCredentials): ConfigurationBotFrameworkAuthentication {
+  if (!credentials.appId) return new ConfigurationBotFrameworkAuthentication({});
+  return new ConfigurationBotFrameworkAuthentication({
+    MicrosoftAppId: credentials.appId,
+    MicrosoftAppPassword: credentials.appPassword ?? '',
+    MicrosoftAppType: 'SingleTenant',
+    MicrosoftAppTenantId: credentials.tenantId,
+  });
 }
 
 /**

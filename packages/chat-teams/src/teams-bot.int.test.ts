@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { AppError, CHAT_ACTIONS } from '@keyward/core';
 import type { ChatSurface, InboundAction, InboundHandlers, InboundMessage, RevealedSecret } from '@keyward/core';
 import { createRecordingLogger } from '@keyward/core/testing';
+import type { RecordingLogger } from '@keyward/core/testing';
 import { createBotConnectorFake, teamsCardActionActivity, teamsMessageActivity } from '@keyward/testkit';
 import type { BotConnectorFake, TeamsActivity, TeamsActivityContext, TeamsMember } from '@keyward/testkit';
 import { ADAPTIVE_CARD_CONTENT_TYPE, NOTE_INPUT_ID } from './adaptive-card-renderer';
@@ -42,8 +43,11 @@ interface Harness {
   url: string;
   server: Server;
   rec: ReturnType<typeof recordingHandlers>;
+  logger: RecordingLogger;
   ctx(member: TeamsMember, extra?: Partial<TeamsActivityContext>): TeamsActivityContext;
   deliver(activity: TeamsActivity, headers?: Record<string, string>): Promise<{ status: number; body: unknown }>;
+  /** POSTs `body` exactly as given (not an activity: null, [], "x"…). */
+  deliverRaw(body: string, headers?: Record<string, string>): Promise<number>;
 }
 
 async function startHarness(options: { appId?: string; secretVisibleMs?: number; reveal?: (a: InboundAction) => Promise<RevealedSecret> } = {}): Promise<Harness> {
@@ -72,6 +76,7 @@ async function startHarness(options: { appId?: string; secretVisibleMs?: number;
     url,
     server,
     rec,
+    logger,
     ctx: (member, extra = {}) => ({ serviceUrl: connector.url, from: member, tenantId: member.tenantId, ...extra }),
     async deliver(activity, headers = {}) {
       const response = await fetch(`${url}${TEAMS_MESSAGES_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(activity) });
@@ -84,8 +89,24 @@ async function startHarness(options: { appId?: string; secretVisibleMs?: number;
       }
       return { status: response.status, body };
     },
+    async deliverRaw(body, headers = {}) {
+      // A bounded wait: a handler that throws leaves the request unanswered on this bare server.
+      const response = await fetch(`${url}${TEAMS_MESSAGES_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, signal: AbortSignal.timeout(5000) });
+      await response.arrayBuffer();
+      return response.status;
+    },
   };
 }
+
+/** Bodies CloudAdapter cannot take as an activity (it needs an object with a string `type`). */
+const NOT_ACTIVITIES: Array<[string, string]> = [
+  ['null', 'null'],
+  ['an array', '[]'],
+  ['an empty object', '{}'],
+  ['a JSON string', '"x"'],
+  ['a numeric type', '{"type":5,"channelId":"msteams"}'],
+  ['not JSON', '{"type":'],
+];
 
 async function stopHarness(h: Harness): Promise<void> {
   await h.bot.close();
@@ -190,6 +211,17 @@ describe('Teams bot on CloudAdapter (emulator mode) against the connector fake',
     }
   });
 
+  it.each(NOT_ACTIVITIES)('answers 400 to %s, reaches no handler and writes nothing (emulator mode)', async (_name, body) => {
+    expect(await h.deliverRaw(body)).toBe(400);
+    expect(h.rec.messages).toHaveLength(0);
+    expect(h.rec.actions).toHaveLength(0);
+    expect(h.connector.writes()).toHaveLength(0);
+    expect(h.logger.entries().filter((e) => e.level === 'error')).toEqual([]);
+    // Still serving.
+    expect((await h.deliver(teamsMessageActivity(h.ctx(ALICE), 'still there?'))).status).toBe(200);
+    expect(h.rec.messages.map((m) => m.text)).toEqual(['still there?']);
+  });
+
   it('a refused reveal shows the user-safe sentence, not the secret', async () => {
     await stopHarness(h);
     h = await startHarness({ reveal: async () => Promise.reject(new AppError('secret.forbidden', 'Only the person who asked for this reset can open it.')) });
@@ -212,6 +244,13 @@ describe('Teams bot with an app id: real Bot Framework JWT check', () => {
     expect(noToken.status).toBe(401);
     expect(garbage.status).toBe(401);
     expect(h.rec.messages).toHaveLength(0);
+  });
+
+  it.each(NOT_ACTIVITIES)('authenticates first: %s without a valid token is 401, not 400', async (_name, body) => {
+    expect(await h.deliverRaw(body)).toBe(401);
+    expect(await h.deliverRaw(body, { authorization: 'Bearer not.a.jwt' })).toBe(401);
+    expect(h.rec.messages).toHaveLength(0);
+    expect(h.logger.entries().filter((e) => e.level === 'error')).toEqual([]);
   });
 });
 

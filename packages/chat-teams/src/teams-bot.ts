@@ -16,7 +16,7 @@ import {
   renderShownOnceCard,
 } from './adaptive-card-renderer';
 import type { AdaptiveCard } from './adaptive-card-renderer';
-import { TEAMS_CHANNEL_ID, createCloudAdapter, toConversationRef } from './bot-adapter';
+import { TEAMS_CHANNEL_ID, createBotAuthentication, createCloudAdapter, toConversationRef } from './bot-adapter';
 import type { TeamsCredentials } from './bot-adapter';
 
 /** Where Azure Bot Service delivers activities (the bot's "messaging endpoint"). */
@@ -140,6 +140,12 @@ function responseShim(res: ServerResponse): { status(code: number): void; send(b
   };
 }
 
+/** What CloudAdapter needs before anything else: an object with a string `type` (Bot Framework Activity). */
+function isActivityBody(body: unknown): body is Record<string, unknown> {
+  const type = record(body)['type'];
+  return typeof type === 'string' && type.length > 0;
+}
+
 async function readBody(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -158,6 +164,8 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
  */
 export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
   const adapter = options.adapter ?? createCloudAdapter(options);
+  // Same credentials as the adapter: checks the token of a request whose body the adapter would refuse.
+  const authentication = createBotAuthentication(options);
   const logger = options.logger.child({ surface: 'teams' });
   const clock = options.clock ?? systemClock;
   const secretVisibleMs = options.secretVisibleMs ?? 60_000;
@@ -320,6 +328,21 @@ export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
     logger.debug({ type: activity.type }, 'teams activity ignored');
   };
 
+  /**
+   * Whether the request carries a Bot Framework token for this app (always true in emulator mode).
+   * Teams' tokens are endorsed for the msteams channel; without an activity there is no service URL
+   * to compare the token's claim with.
+   */
+  const hasValidToken = async (req: IncomingMessage): Promise<boolean> => {
+    const header = req.headers.authorization;
+    try {
+      await authentication.authenticateRequest({ channelId: TEAMS_CHANNEL_ID, serviceUrl: '' } as Activity, typeof header === 'string' ? header : '');
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
   return {
     adapter,
     async handle(req, res) {
@@ -334,12 +357,29 @@ export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
       try {
         body = await readBody(req);
       } catch (error) {
-        res.writeHead((error as { status?: number }).status === 413 ? 413 : 400);
+        if ((error as { status?: number }).status === 413) {
+          res.writeHead(413);
+          res.end();
+          return true;
+        }
+        body = undefined;
+      }
+      if (!isActivityBody(body)) {
+        // Authenticate first: a caller without a valid token learns 401 and nothing about its body.
+        const status = (await hasValidToken(req)) ? 400 : 401;
+        logger.warn({ status }, 'teams request refused: not an activity');
+        res.writeHead(status);
         res.end();
         return true;
       }
-      // CloudAdapter checks the JWT (when an app id is set) before running `onTurn`: 401 otherwise.
-      await adapter.process({ body: record(body), headers: req.headers, method: req.method }, responseShim(res), onTurn);
+      try {
+        // CloudAdapter checks the JWT (when an app id is set) before running `onTurn`: 401 otherwise.
+        await adapter.process({ body, headers: req.headers, method: req.method }, responseShim(res), onTurn);
+      } catch (error) {
+        logger.error({ err: errorText(error) }, 'teams request failed');
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      }
       return true;
     },
     async close() {

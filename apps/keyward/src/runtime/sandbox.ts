@@ -52,10 +52,13 @@ export function sandboxPhone(fake: OktaFake): PhoneSimulator {
       }));
     },
     async answer(email, transactionId, answer) {
-      const id = userIdFor(email);
-      if (!id || !fake.pendingPushes(id).some((p) => p.transactionId === transactionId)) throw new Error('no such pending push for this person');
+      const push = fake.pendingPushes().find((p) => p.transactionId === transactionId);
+      if (push === undefined) return 'unknown';
+      // Only the phone the push was sent to can answer it.
+      if (push.userId !== userIdFor(email)) return 'not_yours';
       if (answer.approve) fake.approvePush(transactionId, answer.number);
       else fake.denyPush(transactionId);
+      return 'answered';
     },
   };
 }

@@ -57,8 +57,10 @@ export function createFakePhoneSimulator(options: { now?: () => Date; timeoutMs?
     async answer(email, transactionId, answer) {
       answers.push({ email, transactionId, answer: { ...answer } });
       const push = pushes.get(transactionId);
-      if (push === undefined || push.email !== email) return;
+      if (push === undefined) return 'unknown';
+      if (push.email !== email) return 'not_yours';
       settle(push, answer.approve && answer.number === push.correct ? 'approved' : 'rejected');
+      return 'answered';
     },
   };
 }
