@@ -94,19 +94,23 @@ describeBrowser(suiteTitle, () => {
     expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/signin\/reset-password\/[A-Za-z0-9_-]+$/);
     expect(await panel.getByTestId('reveal-open').getAttribute('href')).toBe(link);
 
+    // Once revealed, the message ends in its final state: no button left to click on any copy of it.
+    await reveal.waitFor({ state: 'detached' });
+    await thread.getByText(/was shown to you once and is no longer available here/).waitFor();
     // The link lives in the modal only: not in the conversation, the feeds, or the stored history.
     const outsideModal = await page.evaluate(() => {
       const copy = document.body.cloneNode(true) as HTMLElement;
       copy.querySelectorAll('[data-testid="reveal-panel"]').forEach((dialog) => dialog.remove());
       return copy.outerHTML;
     });
-    expect(outsideModal).toContain('Show my reset link');
+    expect(outsideModal).toContain('was shown to you once');
+    expect(outsideModal).not.toContain('Show my reset link');
     const token = link.split('/').pop() ?? link;
     expect(outsideModal).not.toContain(token);
     const history = await page.request.get(`${session?.url}/console/api/conversation?chatUserId=console-alice`);
     expect(history.status()).toBe(200);
     const stored = await history.text();
-    expect(stored).toContain('Show my reset link');
+    expect(stored).toContain('was shown to you once');
     expect(stored).not.toContain(token);
 
     await panel.getByTestId('reveal-close').click();

@@ -21,3 +21,5 @@ export * from './domain/normalize-name';
 export * from './domain/sanitize-text';
 export * from './domain/client-request-guid';
 export * from './domain/recent-ids';
+export * from './domain/detect-language';
+export * from './domain/request-label';

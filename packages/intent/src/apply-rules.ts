@@ -1,4 +1,4 @@
-import { isActionKind } from '@keyward/core';
+import { detectNonEnglish, isActionKind } from '@keyward/core';
 import type { Classification, IntentName } from '@keyward/core';
 import type { ExtractedSlots } from './rules/extract-slots';
 import type { NegationResult } from './rules/detect-negation';
@@ -32,6 +32,12 @@ const RULE_CONFIDENCE = 0.85;
 /** Injected text may still name an action, but never confidently enough to skip the clarifying question. */
 const INJECTION_ACTION_CAP = 0.5;
 const GREETING_START = /^(?:h+i+e*|h+e+y+a*|h+e+l+o+|hel+er|y+o+|a+y+|ey|hiya|howdy|ahoy|hola|bonjour|aloha|salut|salutations|greetings|good (?:morning|afternoon|evening|day)|morning|evening)\b/;
+/**
+ * "thanks!", "ok thank you", "great, cheers": a courtesy, answered like a greeting ("You're welcome!"),
+ * never a "did you mean: Cancel" (the model alone puts the rare word "thanks" near "no thanks, cancel").
+ * On normalised text, where "thank you", "thx" and "ty" are already "thanks".
+ */
+const THANKS = /^(?:(?:ok|okay|great|perfect|cool|awesome|nice|brilliant|super|sweet|lovely|got it|all good|that worked|it worked)\s+)*(?:thanks|cheers|many thanks|much appreciated|appreciate it)\b/;
 /**
  * The bot's own replies tell people to 'Say "help"'; that one word is too short for the model to be
  * sure of (0.47), and answering it with "Did you mean…?" buttons would be a bot that cannot follow
@@ -81,10 +87,21 @@ export function applyRules(input: RuleInput): Classification {
 
   const hasNamedThing = slots.app !== undefined || slots.group !== undefined || slots.privileged !== undefined;
   const [modelTop, modelP] = ranked(dist, labels)[0] ?? ['unknown', 0];
-  if (GREETING_START.test(input.normalised) && whole.tokenCount <= 4 && !(isActionKind(modelTop) && modelP >= 0.5)) {
+  const confidentAction = isActionKind(modelTop) && modelP >= 0.5;
+  const language = detectNonEnglish(raw);
+  if (GREETING_START.test(input.normalised) && whole.tokenCount <= 4 && !confidentAction) {
     // "Hieeee", "heyyy bot", "ey boss": a short opener is a greeting however it is spelled.
     raiseTo(dist, 'greeting', RULE_CONFIDENCE);
     evidence.push('rule:greeting-opener', ...whole.evidence);
+  } else if (THANKS.test(input.normalised) && whole.tokenCount <= 6 && !confidentAction) {
+    raiseTo(dist, 'greeting', RULE_CONFIDENCE);
+    evidence.push('rule:thanks', ...whole.evidence);
+  } else if (language !== undefined && !(modelTop === 'greeting' && modelP >= 0.5)) {
+    // Another language: the model knows English words only, and French shares enough of them
+    // ("compte", "connecter") to look like an IT request. Not understood, said with conviction, so
+    // the engine answers "English only" and offers a person instead of guessing.
+    force(dist, 'unknown', RULE_CONFIDENCE);
+    evidence.push(`rule:non-english(${language})`);
   } else if (BARE_HELP.test(input.normalised)) {
     raiseTo(dist, 'help', RULE_CONFIDENCE);
     evidence.push('rule:help-command', ...whole.evidence);
@@ -99,7 +116,8 @@ export function applyRules(input: RuleInput): Classification {
     evidence.push(...whole.evidence);
   }
 
-  if (negation.negated) {
+  // English negation cues mean nothing in another language ("no puedo" is not "I don't want").
+  if (negation.negated && language === undefined) {
     evidence.push(...negation.evidence);
     const rest = toDist(remainder);
     const [restTop, restP] = ranked(rest, labels)[0] ?? ['unknown', 0];

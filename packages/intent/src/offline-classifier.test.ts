@@ -158,6 +158,36 @@ describe('the commands the bot itself advertises', () => {
   });
 });
 
+describe('courtesies and other languages', () => {
+  it.each(['thanks!', 'thank you', 'ok thanks', 'thanks, that worked', 'great, thank you so much'])('"%s" is a courtesy (greeting), confidently, never "did you mean: Cancel"', (text) => {
+    const c = classify(text);
+    expect(c.intent).toBe('greeting');
+    expect(c.confidence).toBeGreaterThanOrEqual(0.6);
+  });
+
+  it('still reads "no thanks" as a refusal and a thank-you with a request as the request', () => {
+    expect(classify('no thanks').intent).not.toBe('greeting');
+    expect(classify('thanks, now please reset my password').intent).toBe('password_reset');
+  });
+
+  it.each([
+    ["J'ai oublié mon mot de passe", 'French'],
+    ['je suis bloqué', 'French'],
+    ['Je ne peux pas me connecter à mon compte', 'French'],
+    ['No puedo iniciar sesión en mi cuenta', 'Spanish'],
+    ['Ich kann mich nicht anmelden', 'German'],
+  ])('does not guess an action or a group for "%s": not understood (%s)', (text, language) => {
+    const c = classify(text);
+    expect(c).toMatchObject({ intent: 'unknown', negated: false, slots: {} });
+    expect(c.confidence).toBeGreaterThanOrEqual(0.6);
+    expect(c.evidence).toContain(`rule:non-english(${language})`);
+  });
+
+  it('still refuses a privileged ask written in another language as a privileged ask', () => {
+    expect(classify('Ajoutez-moi à Domain Admins').intent).toBe('privileged_access_request');
+  });
+});
+
 describe('prompt injection', () => {
   const injections = readFileSync(path.resolve(__dirname, '../../../../shared/eval/injection.jsonl'), 'utf8')
     .split('\n')

@@ -1,5 +1,5 @@
 import { AppError } from './app-error';
-import type { Approval, Decision, HelpdeskCase, RequestState, ServiceRequest, StepUpState } from './request';
+import type { Approval, Clarification, Decision, HelpdeskCase, RequestState, ServiceRequest, StepUpState } from './request';
 import { REQUEST_STATES } from './request';
 import type { PostedMessage } from './chat';
 import { isTerminal } from './request';
@@ -9,7 +9,7 @@ import { isActionKind } from './intent';
 /** Everything that can happen to a request. Each accepted event becomes one audit event. */
 export type RequestEvent =
   | { type: 'understood'; classification: Classification }
-  | { type: 'clarification_asked' }
+  | { type: 'clarification_asked'; question?: Clarification }
   | { type: 'answered'; summary: string }
   | { type: 'decided'; decision: Decision }
   | { type: 'refused'; decision?: Decision; reason: string }
@@ -208,9 +208,11 @@ export function transition(request: ServiceRequest, event: RequestEvent, now: Da
     case 'access_revoked':
       next.outcome = { ...next.outcome, summary: 'access removed at expiry' };
       break;
+    case 'clarification_asked':
+      next.clarification = event.question ? { text: event.question.text, options: event.question.options.map((o) => ({ ...o })) } : undefined;
+      break;
     case 'approved':
     case 'expired':
-    case 'clarification_asked':
     case 'queued':
     case 'execution_started':
       break;

@@ -109,6 +109,12 @@ export interface StepUpState {
   result?: 'approved' | 'rejected' | 'timeout' | 'error';
 }
 
+/** A question the bot asked with buttons; options are the buttons' values and labels (plain text). */
+export interface Clarification {
+  text: string;
+  options: { value: string; label: string }[];
+}
+
 export interface Requester {
   chatUserId: string;
   chatTeamId?: string;
@@ -179,6 +185,11 @@ export interface ServiceRequest {
     /** A one-time secret is waiting in the vault for the requester. */
     secretPending?: boolean;
   };
+  /**
+   * The last question asked with buttons (state `clarifying`): its text and options, so the message
+   * can be put in its final state ("…You chose: design-team.") once answered.
+   */
+  clarification?: Clarification;
   /** Messages the bot posted, by purpose (to update them to their final state). */
   messages: Record<string, PostedMessage>;
   /**

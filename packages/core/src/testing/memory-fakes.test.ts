@@ -95,15 +95,26 @@ describe('createMemoryQueue', () => {
 });
 
 describe('createMemoryRateLimiter', () => {
-  it('counts hits in a sliding window', async () => {
+  it('counts allowed attempts in a sliding window; a refused attempt is not counted', async () => {
     const limiter = createMemoryRateLimiter();
     const t0 = new Date('2025-01-06T09:00:00.000Z');
     const at = (ms: number) => new Date(t0.getTime() + ms);
     expect(await limiter.hit('k', 2, 1000, at(0))).toEqual({ allowed: true, count: 1 });
     expect(await limiter.hit('k', 2, 1000, at(500))).toEqual({ allowed: true, count: 2 });
-    expect(await limiter.hit('k', 2, 1000, at(900))).toEqual({ allowed: false, count: 3 });
-    expect(await limiter.hit('k', 2, 1000, at(1600))).toEqual({ allowed: true, count: 2 });
+    expect(await limiter.hit('k', 2, 1000, at(900))).toEqual({ allowed: false, count: 2 });
+    // Only the attempt at 500 is still in the window: the refused one at 900 was never counted.
+    expect(await limiter.hit('k', 2, 1000, at(1200))).toEqual({ allowed: true, count: 2 });
     expect(await limiter.hit('other', 2, 1000, at(1600))).toEqual({ allowed: true, count: 1 });
+    expect(limiter.hits('k')).toBe(3);
+  });
+
+  it('counts an attempt id once, and reads the window without recording', async () => {
+    const limiter = createMemoryRateLimiter();
+    const now = new Date('2025-01-06T09:00:00.000Z');
+    expect(await limiter.hit('v', 5, 1000, now, 'rq_1')).toEqual({ allowed: true, count: 1 });
+    expect(await limiter.hit('v', 5, 1000, now, 'rq_1')).toEqual({ allowed: true, count: 1 });
+    expect(await limiter.count('v', 1000, now)).toBe(1);
+    expect(await limiter.count('v', 1000, new Date(now.getTime() + 1000))).toBe(0);
   });
 });
 

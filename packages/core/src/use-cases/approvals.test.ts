@@ -411,6 +411,31 @@ describe('high band: a helpdesk admin approves in the channel after a step-up', 
     expect((await req(deps, id)).approvals[0]?.state).toBe('verifying');
   });
 
+  it('answers every Approve click refused by the push limit, and the card stays usable until the wait is over', async () => {
+    const deps = scenario();
+    const id = await ask(deps, P.alice.chat, TEXTS.ca);
+    await approvePush(deps, P.alice.idp);
+    // Hank's pushes for the window are used up (other requests he confirmed, or an attack on him).
+    const limit = deps.policy.pushRateLimit;
+    for (let i = 0; i < limit.limit; i += 1) await deps.rateLimiter.hit(`push:${P.hank.idp}`, limit.limit, limit.windowMs, deps.clock.now());
+
+    for (let i = 0; i < 3; i += 1) {
+      deps.clock.advance(60_000);
+      await press(deps, P.hank.chat, CHAT_ACTIONS.approve, `${id}|a1`);
+    }
+    const answers = texts(deps, `dm-${P.hank.chat}`).filter((t) => /Too many verification prompts/.test(t));
+    expect(answers).toHaveLength(3);
+    expect(answers[0]).toMatch(/click Approve again in a few minutes/);
+    expect((await req(deps, id)).approvals[0]?.state).toBe('pending');
+    expect(deps.stepUp.started().filter((s) => s.userId === P.hank.idp)).toEqual([]);
+
+    // Refused clicks were not counted: once the earlier pushes leave the window, the next click works.
+    deps.clock.advance(limit.windowMs - 3 * 60_000 + 1);
+    await press(deps, P.hank.chat, CHAT_ACTIONS.approve, `${id}|a1`);
+    expect((await req(deps, id)).approvals[0]?.state).toBe('verifying');
+    expect(deps.stepUp.started().filter((s) => s.userId === P.hank.idp)).toHaveLength(1);
+  });
+
   it('treats a rejected approver push as a security signal and does not approve', async () => {
     const deps = scenario();
     const id = await ask(deps, P.alice.chat, TEXTS.ca);

@@ -21,21 +21,12 @@ export async function splitIntents(classifier: Classifier, text: string, thresho
   return { actions: [...new Set(actions)], privileged: readings.some((r) => r.intent === 'privileged_access_request' && r.confidence >= threshold) };
 }
 
-const NON_ENGLISH: { language: string; pattern: RegExp }[] = [
-  { language: 'Spanish', pattern: /\b(contraseña|olvid[eé]|cuenta|bloquead[oa]|necesito|ayuda|hola|por favor)\b/i },
-  { language: 'French', pattern: /\b(mot de passe|oubli[eé]|compte|bloqu[eé]|besoin|aide|bonjour|s'il vous plaît)\b/i },
-  { language: 'German', pattern: /\b(passwort|kennwort|vergessen|konto|gesperrt|brauche|hilfe|hallo|bitte)\b/i },
-  { language: 'Portuguese', pattern: /\b(senha|esqueci|conta|bloquead[oa]|preciso|ajuda|olá|obrigad[oa])\b/i },
-  { language: 'Italian', pattern: /\b(password dimenticata|dimenticato|account bloccato|aiuto|ciao|per favore)\b/i },
-  { language: 'Dutch', pattern: /\b(wachtwoord|vergeten|geblokkeerd|hulp|alsjeblieft)\b/i },
-];
-
-/** A best guess that a message is not in English (script or common words); undefined when it looks English. */
-export function guessNonEnglish(text: string): string | undefined {
-  const letters = text.match(/\p{L}/gu) ?? [];
-  if (letters.length >= 3) {
-    const latin = letters.filter((ch) => /\p{Script=Latin}/u.test(ch)).length;
-    if (latin / letters.length < 0.5) return 'another language';
-  }
-  return NON_ENGLISH.find((entry) => entry.pattern.test(text))?.language;
+/**
+ * "thanks!", "thank you", "ok thanks", "great, thank you so much": a short courtesy with nothing to
+ * do. "no thanks" is a refusal, not a thank-you, and a longer message may carry a request.
+ */
+export function isThanks(text: string): boolean {
+  const words = text.toLowerCase().replace(/[^\p{L}\p{N}\s']+/gu, ' ').split(/\s+/).filter(Boolean);
+  if (words.length === 0 || words.length > 8 || words[0] === 'no' || words.includes('not')) return false;
+  return /(?:^| )(?:thanks|thank you|thank u|thankyou|thx|thnx|ty|tysm|cheers|much appreciated|appreciate it)(?: |$)/.test(words.join(' '));
 }

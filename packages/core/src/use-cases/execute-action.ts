@@ -8,6 +8,7 @@ import { applyEvent } from './request-journal';
 import { gatherPolicyFacts } from './resolve-requester';
 import { finalizeCards } from './handle-approval';
 import { scheduleAccessExpiry } from './access-expiry';
+import { countTowardsVelocity } from './velocity';
 
 /**
  * Worker: run the approved action against the IdP. Invariant 3: the persisted decision is not
@@ -81,7 +82,7 @@ export async function executeAction(deps: CoreDeps, requestId: string): Promise<
 
   try {
     const requester = await deps.idp.getUser(userId);
-    // Velocity was counted when the request was decided; the re-check must not count it again.
+    // Velocity was counted when the request reached its step-up; the re-check must not count it again.
     const decision = deps.policy.evaluate(await gatherPolicyFacts(deps, request, requester, { recentActions: 1 }));
     if (decision.outcome !== 'allow') {
       await notifyRequester(deps, request, 'recheck', { text: decision.userMessage ?? replies.failed().text, tone: 'warning' });
@@ -94,6 +95,9 @@ export async function executeAction(deps: CoreDeps, requestId: string): Promise<
       await finalizeCards(deps, request, 'Approved, but refused at execution: the facts changed while it waited. Nothing was changed.');
       return;
     }
+    // A request that reaches its write without a step-up of its own (approvals only) counts towards
+    // the velocity window here. Once per request id: a retry, or an earlier count, changes nothing.
+    if (persisted.verification !== 'push') await countTowardsVelocity(deps, request);
 
     const compromise = request.params.compromiseSuspected === true;
     switch (action) {

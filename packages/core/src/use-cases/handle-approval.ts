@@ -75,12 +75,16 @@ export async function processApprovalClick(deps: CoreDeps, requestId: string, cl
 
   if (approval.stepUpRequired) {
     if (approval.state === 'verifying') return refuseClick('step-up in progress', 'Your approval is waiting for your Okta Verify push.');
-    return startApproverStepUp(deps, request, approval, decidedBy, approverIdpUserId);
+    return startApproverStepUp(deps, request, approval, decidedBy, approverIdpUserId, click.eventId);
   }
   await recordApproval(deps, request, { ...approval, state: 'approved', decidedBy });
 }
 
-async function startApproverStepUp(deps: CoreDeps, request: ServiceRequest, approval: Approval, decidedBy: NonNullable<Approval['decidedBy']>, approverIdpUserId: string | undefined): Promise<void> {
+/**
+ * `clickId` (the click's platform event id) keys every answer to this click: each refused click gets
+ * its own answer (a key per approval would answer the first click only, and ignore every later one).
+ */
+async function startApproverStepUp(deps: CoreDeps, request: ServiceRequest, approval: Approval, decidedBy: NonNullable<Approval['decidedBy']>, approverIdpUserId: string | undefined, clickId: string): Promise<void> {
   if (!approverIdpUserId) throw new AppError('internal', 'approver step-up without an IdP user');
   // Claim the approval first (compare-and-swap): of several concurrent clicks exactly one gets here,
   // so a double click sends one push, not several that nobody tracks (and that burn the push budget).
@@ -90,13 +94,15 @@ async function startApproverStepUp(deps: CoreDeps, request: ServiceRequest, appr
       const current = fresh.approvals.find((a) => a.id === approval.id);
       return current?.state === 'verifying' && !current.stepUp ? { type: 'approval_updated', approval: { ...current, state: 'pending', decidedBy: undefined } } : undefined;
     });
-    if (replyTo) await notifyConversation(deps, request, `${key}:${approval.id}`, replyTo, { text, tone: 'warning' });
+    if (replyTo) await notifyConversation(deps, request, `${key}:${approval.id}:${clickId}`, replyTo, { text, tone: 'warning' });
   };
   const limit = deps.policy.pushRateLimit;
-  const hit = await deps.rateLimiter.hit(`push:${approverIdpUserId}`, limit.limit, limit.windowMs, deps.clock.now());
+  // One attempt per click (a retried job of the same click is not a second push); a refused click is
+  // not counted, so clicking again while limited never moves the end of the wait.
+  const hit = await deps.rateLimiter.hit(`push:${approverIdpUserId}`, limit.limit, limit.windowMs, deps.clock.now(), `${request.id}:${approval.id}:${clickId}`);
   // The number to tap is for the approver alone: their own DM, never the shared helpdesk channel.
   const replyTo = approval.approver ? approval.card?.conversation : await directTo(deps, request, decidedBy.chatUserId);
-  if (!hit.allowed) return release('approver-push-limit', 'Too many verification prompts were sent to you recently; try again in a few minutes.');
+  if (!hit.allowed) return release('approver-push-limit', 'Too many verification prompts were sent to you recently, so I did not send another one. Nothing was decided: click Approve again in a few minutes.');
   let challenge;
   try {
     challenge = await deps.stepUp.start(approverIdpUserId, { requestId: request.id, actionLabel: 'Confirm your approval' });

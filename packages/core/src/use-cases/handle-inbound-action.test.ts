@@ -1,5 +1,7 @@
 import { AppError } from '../domain/app-error';
-import { PEOPLE, TEXT, answerPush, click, createScenario, inboundAction, reveal, send, stateOf, stored } from '../testing/core-scenario';
+import { createFakePolicyEngine, drainQueue } from '../testing';
+import { PEOPLE, TEXT, answerPush, click, createScenario, inboundAction, inboundMessage, reveal, send, stateOf, stored } from '../testing/core-scenario';
+import { onInboundMessage, requestIdForEvent } from './handle-inbound-message';
 import { onInboundAction, onRevealSecret } from './handle-inbound-action';
 
 async function thrown(promise: Promise<unknown>): Promise<AppError> {
@@ -117,13 +119,13 @@ describe('onRevealSecret (invariant 6)', () => {
     expect((await reveal(deps, PEOPLE.alice.chat, id)).secret).toBe(secret);
   });
 
-  it('fails the second reveal with a user-safe message', async () => {
+  it('answers the second reveal with a plain "already opened", user-safe', async () => {
     const { deps, id } = await resetDone();
     await reveal(deps, PEOPLE.alice.chat, id);
     const error = await thrown(reveal(deps, PEOPLE.alice.chat, id));
 
     expect(error.code).toBe('secret.not_found');
-    expect(error.message).toMatch(/already opened or has expired/);
+    expect(error.message).toBe('You already opened your password reset link: it is shown only once. If you still need one, just ask me again.');
     expect(deps.audit.forRequest(id).filter((r) => r.type === 'secret.reveal_failed')).toHaveLength(1);
   });
 
@@ -137,5 +139,102 @@ describe('onRevealSecret (invariant 6)', () => {
   it('says not found for an unknown request', async () => {
     const deps = createScenario();
     expect((await thrown(onRevealSecret(deps, inboundAction(PEOPLE.alice.chat, 'keyward.reveal_secret', 'rq_nope')))).code).toBe('secret.not_found');
+  });
+});
+
+describe('buttons end in a final state once used (no second click on an old copy)', () => {
+  /** Clicks the button with `value` on the last message that carried it, as the surface reports it. */
+  async function clickOn(deps: ReturnType<typeof createScenario>, chatUserId: string, value: string): Promise<void> {
+    const carrier = deps.chat.posts().filter((p) => p.message.buttons?.some((b) => b.value === value)).at(-1);
+    if (!carrier) throw new Error(`no message carries ${value}`);
+    await onInboundAction(deps, { ...inboundAction(chatUserId, 'keyward.choose', value), conversation: carrier.conversation, messageId: carrier.messageId });
+    await drainQueue(deps, { only: (job) => job.name !== 'stepup.poll' });
+  }
+
+  it('puts a "did you mean" question in its final state, without buttons, after the choice', async () => {
+    const deps = createScenario();
+    const id = await send(deps, PEOPLE.alice.chat, TEXT.vague);
+    const question = deps.chat.posts().at(-1);
+    await clickOn(deps, PEOPLE.alice.chat, `${id}|account_unlock`);
+
+    expect(await stateOf(deps, id)).toBe('verifying');
+    expect(deps.chat.updates()).toEqual([
+      { messageId: question?.messageId, conversation: question?.conversation, message: { text: 'I want to be sure I get this right. Did you mean:\nYou chose: Unlock your account.' } },
+    ]);
+  });
+
+  it('answers a click on an old copy of an answered question plainly, and changes nothing', async () => {
+    const deps = createScenario();
+    const id = await send(deps, PEOPLE.alice.chat, TEXT.vague);
+    await clickOn(deps, PEOPLE.alice.chat, `${id}|account_unlock`);
+    const before = await stored(deps, id);
+    await clickOn(deps, PEOPLE.alice.chat, `${id}|password_reset`);
+
+    expect(await stored(deps, id)).toEqual(before);
+    expect(deps.chat.posts().at(-1)?.message.text).toBe('You already answered this question, so there is nothing more to do here. Send me a new message if you need something else.');
+    expect(deps.stepUp.started()).toHaveLength(1);
+  });
+
+  it('puts the language question in its final state after "Talk to a person"', async () => {
+    const deps = createScenario();
+    const id = await send(deps, PEOPLE.alice.chat, 'je suis bloqué');
+    await clickOn(deps, PEOPLE.alice.chat, `${id}|human_agent`);
+
+    expect(await stateOf(deps, id)).toBe('escalated');
+    const final = deps.chat.updates().at(-1)?.message;
+    expect(final?.text).toMatch(/^Sorry, I can only work in English for now \(your message looks like French\)[\s\S]*\nYou chose: Talk to a person\.$/);
+    expect(final?.buttons).toBeUndefined();
+  });
+
+  it('puts a "did you mean <group>" question in its final state after the pick', async () => {
+    const deps = createScenario({ policy: createFakePolicyEngine({ escalate: [], catalogue: { groups: [{ name: 'design-team' }], apps: [] } }) });
+    deps.idp.addGroup({ id: '00g_design', name: 'design-team' });
+    deps.classifier.set('add me to desing team', { intent: 'group_membership_add', slots: { group: 'desing' } });
+    const id = await send(deps, PEOPLE.alice.chat, 'add me to desing team');
+    expect(deps.chat.posts().at(-1)?.message.buttons?.map((b) => b.label)).toEqual(['design-team', 'Something else']);
+    await clickOn(deps, PEOPLE.alice.chat, `${id}|resource|design-team`);
+
+    expect(await stored(deps, id)).toMatchObject({ state: 'verifying', resource: { id: '00g_design' } });
+    expect(deps.chat.updates().at(-1)?.message).toEqual({ text: 'I couldn\'t find a requestable group called "desing". Did you mean:\nYou chose: design-team.' });
+  });
+
+  it('puts "Show my reset link" in its final state after the reveal; a re-click on an old copy is told plainly', async () => {
+    const deps = createScenario();
+    const id = await send(deps, PEOPLE.alice.chat, TEXT.reset);
+    await answerPush(deps, 'approved');
+    const carrier = deps.chat.posts().at(-1);
+    const click = { ...inboundAction(PEOPLE.alice.chat, 'keyward.reveal_secret', id), conversation: carrier?.conversation ?? { surface: 'console' as const, channelId: 'D' }, messageId: carrier?.messageId };
+    await onRevealSecret(deps, click);
+    await drainQueue(deps);
+
+    const final = deps.chat.updates().at(-1);
+    expect(final?.messageId).toBe(carrier?.messageId);
+    expect(final?.message).toEqual({ text: 'Done. Your password reset link was shown to you once and is no longer available here. If you need a new one, just ask me again.', tone: 'success' });
+    const again = await thrown(onRevealSecret(deps, { ...click, eventId: 'Ev-reveal-again' }));
+    expect(again).toMatchObject({ code: 'secret.not_found', message: expect.stringMatching(/^You already opened your password reset link/) });
+  });
+
+  it('leaves the reveal card to Teams, which shows the secret on it and swaps it for "shown once" itself', async () => {
+    const deps = createScenario({ surface: 'teams' });
+    const message = { ...inboundMessage(PEOPLE.alice.chat, TEXT.reset), conversation: { surface: 'teams' as const, channelId: 'a:alice-1on1' } };
+    await onInboundMessage(deps, message);
+    await drainQueue(deps, { only: (job) => job.name !== 'stepup.poll' });
+    const id = requestIdForEvent(message.eventId);
+    await answerPush(deps, 'approved');
+    expect(await stateOf(deps, id)).toBe('succeeded');
+    const carrier = deps.chat.posts().at(-1);
+    await onRevealSecret(deps, { ...inboundAction(PEOPLE.alice.chat, 'keyward.reveal_secret', id), conversation: { surface: 'teams', channelId: carrier?.conversation.channelId ?? '' }, messageId: carrier?.messageId });
+    await drainQueue(deps);
+    expect(deps.chat.updates()).toEqual([]);
+  });
+});
+
+describe('the "English only" question', () => {
+  it('is not asked again after "No thanks"', async () => {
+    const deps = createScenario();
+    const id = await send(deps, PEOPLE.alice.chat, 'je suis bloqué');
+    await click(deps, PEOPLE.alice.chat, `${id}|none`);
+    expect(await stored(deps, id)).toMatchObject({ state: 'answered', outcome: { summary: 'not english, declined a person' } });
+    expect(deps.chat.posts().map((p) => p.message.text).filter((t) => /only work in English/.test(t))).toHaveLength(1);
   });
 });

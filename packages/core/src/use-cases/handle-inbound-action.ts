@@ -1,14 +1,19 @@
 import { AppError } from '../domain/app-error';
-import type { InboundAction } from '../domain/chat';
+import type { InboundAction, SurfaceName } from '../domain/chat';
 import { CHAT_ACTIONS } from '../domain/chat';
 import type { IntentName } from '../domain/intent';
+import type { ServiceRequest } from '../domain/request';
 import { ALL_INTENTS, RESOURCE_ACTIONS } from '../domain/intent';
 import type { RevealedSecret } from '../ports/inbound-handlers';
 import { createHash } from 'node:crypto';
 import { sanitizeText } from '../domain/sanitize-text';
 import type { CoreDeps } from './core-deps';
+import { CHOSEN_BY_REQUESTER, finalizeQuestion } from './clarification';
 import { onCaseAction } from './helpdesk-case';
+import { intentLabel, replies } from './replies';
+import { notifyConversation, notifyHelpdesk, notifyRequester, notifyUpdate, requestFacts } from './notify';
 import { applyEvent, recordAudit } from './request-journal';
+import { isVelocityRefusal } from './velocity';
 
 type Deps = Pick<CoreDeps, 'store' | 'audit' | 'queue' | 'clock' | 'policy' | 'agent' | 'logger' | 'vault' | 'chats'>;
 
@@ -67,9 +72,17 @@ async function onChoice(deps: Deps, action: InboundAction): Promise<void> {
   if (!request) return;
   // A replayed click (same platform event id, F18) is recorded and changes nothing.
   const firstDelivery = await deps.store.claimInboundEvent(action.eventId, deps.clock.now());
-  const valid = firstDelivery && action.chatUserId === request.requester.chatUserId && request.state === 'clarifying';
-  await recordAudit(deps, request, 'chat.button_clicked', { details: { actionId: action.actionId, choice, by: action.chatUserId, accepted: valid, replay: !firstDelivery } });
-  if (!valid) return;
+  const byRequester = action.chatUserId === request.requester.chatUserId;
+  const handOff = firstDelivery && byRequester && choice === 'human_agent' && isVelocityRefusal(request);
+  const valid = firstDelivery && byRequester && request.state === 'clarifying';
+  await recordAudit(deps, request, 'chat.button_clicked', { details: { actionId: action.actionId, choice, by: action.chatUserId, accepted: valid || handOff, replay: !firstDelivery } });
+  if (handOff) return handOffRefusal(deps, request, action);
+  if (!valid) {
+    // The requester clicked an old copy of a question already answered (another device, a double
+    // click): a plain answer, never silence or an error. Anyone else, or a redelivery, changes nothing.
+    if (firstDelivery && byRequester) await notifyConversation(deps, request, `answered-again:${action.eventId}`, action.conversation, replies.alreadyAnswered(request.state));
+    return;
+  }
   // "resource|<name>": the requester picked a catalogue entry from the "which group?" buttons.
   const pickedResource = choice === 'resource' && resourceName ? resourceName : undefined;
   const intent: IntentName = pickedResource ? (request.intent ?? 'unknown') : choice && (ALL_INTENTS as readonly string[]).includes(choice) ? (choice as IntentName) : 'unknown';
@@ -84,13 +97,53 @@ async function onChoice(deps: Deps, action: InboundAction): Promise<void> {
       // A person the first message named stays named: choosing "reset your password" after
       // "reset Bob's password?" must still be refused, not turned into a reset of the clicker.
       slots: { ...(request.params.namedTarget ? { target: request.params.namedTarget } : {}), ...resourceSlot },
-      evidence: ['chosen by the requester from the clarification buttons'],
+      evidence: [CHOSEN_BY_REQUESTER],
       compromiseSuspected: request.params.compromiseSuspected === true,
       negated: false,
       classifier: request.classifier ?? { name: 'user-choice', version: '1' },
     },
   });
   await deps.queue.enqueue({ name: 'request.process', requestId: request.id, step: 'process:chosen' });
+  // The question's message ends in its final state, without buttons, so it cannot be answered twice.
+  // After the choice is saved: a failure here leaves buttons whose next click is answered plainly.
+  await finalizeQuestion(deps, request, action, action.value, { text: 'I asked you a question.', label: pickedResource ?? (intent === 'unknown' ? 'Something else' : intentLabel(intent)) });
+}
+
+/**
+ * "Talk to a person" under a velocity refusal: the request stays refused (nothing is retried); the
+ * helpdesk hears that the requester wants a person, the requester is told, and the refusal's message
+ * loses its button. A second click is answered plainly.
+ */
+async function handOffRefusal(deps: Deps, request: ServiceRequest, action: InboundAction): Promise<void> {
+  if (request.messages.handoff) {
+    await notifyConversation(deps, request, `answered-again:${action.eventId}`, action.conversation, replies.alreadyPassedOn());
+    return;
+  }
+  const updated = await applyEvent(deps, request, { type: 'message_recorded', slot: 'handoff', posted: { conversation: action.conversation, messageId: action.messageId ?? action.eventId } });
+  await notifyHelpdesk(deps, updated, 'human', {
+    reason: 'The requester reached the velocity limit and asked to talk to a person.',
+    facts: { ...requestFacts(updated), Message: updated.text.slice(0, 500) },
+    severity: 'info',
+  });
+  await notifyRequester(deps, updated, 'human', replies.human());
+  if (action.messageId !== undefined) {
+    const limit = deps.policy.velocity;
+    const refusal = replies.velocityLimited(request.id, limit.limit, limit.windowMs);
+    await notifyUpdate(deps, updated, `answered:${action.messageId}`, { conversation: action.conversation, messageId: action.messageId }, { text: `${refusal.text}\nYou chose: Talk to a person.`, tone: refusal.tone });
+  }
+}
+
+/**
+ * Surfaces that put a revealed secret's card in its final state themselves. Teams answers the click
+ * with the secret on the card (the invoke response) and swaps it for "shown once" later: an update
+ * from here would hide the secret the moment it appeared.
+ */
+const SURFACE_FINALISES_REVEAL: Record<SurfaceName, boolean> = { teams: true, slack: false, console: false };
+
+/** What a secret is called in the requester's thread, from what the request issued. */
+function secretNoun(request: ServiceRequest): string {
+  if (request.action === 'mfa_reset') return 'Temporary Access Pass';
+  return request.outcome?.summary?.startsWith('temporary password') ? 'temporary password' : 'password reset link';
 }
 
 /**
@@ -109,11 +162,21 @@ export async function onRevealSecret(deps: Deps, action: InboundAction): Promise
     secret = await deps.vault.take(request.id, action.chatUserId, deps.clock.now());
   } catch (error) {
     await recordAudit(deps, request, 'secret.reveal_failed', { details: { by: action.chatUserId, code: error instanceof AppError ? error.code : 'internal' } });
-    throw error instanceof AppError && error.code === 'secret.not_found'
-      ? new AppError('secret.not_found', 'This reset link was already opened or has expired. Ask me again for a new one.')
-      : error;
+    if (!(error instanceof AppError && error.code === 'secret.not_found')) throw error;
+    // A click on an old copy of the button after the reveal: a plain "already done", not a failure.
+    const shown = request.outcome?.secretPending === false;
+    throw new AppError(
+      'secret.not_found',
+      shown
+        ? `You already opened your ${secretNoun(request)}: it is shown only once. If you still need one, just ask me again.`
+        : `This ${secretNoun(request)} was already opened or has expired. Ask me again for a new one.`,
+    );
   }
-  if (request.state === 'succeeded') await applyEvent(deps, request, { type: 'secret_delivered' });
+  const delivered = request.state === 'succeeded' ? await applyEvent(deps, request, { type: 'secret_delivered' }) : request;
+  if (action.messageId !== undefined && !SURFACE_FINALISES_REVEAL[action.conversation.surface]) {
+    // The button's message ends in its final state, without the button (as approval cards do).
+    await notifyUpdate(deps, delivered, `revealed:${action.messageId}`, { conversation: action.conversation, messageId: action.messageId }, replies.secretShown(secretNoun(request)));
+  }
   const isLink = /^https?:\/\//.test(secret);
   if (isLink) return { title: 'Your password reset link', secret, note: 'This link works once. Open it now to choose a new password. It is not saved in this chat.', isLink };
   // Entra ID: a temporary password (reset) or a Temporary Access Pass (MFA re-enrolment).

@@ -3,10 +3,17 @@ import { CHAT_ACTIONS } from '../domain/chat';
 import { sanitizeText } from '../domain/sanitize-text';
 import type { HelpdeskCase } from '../domain/request';
 import type { CoreDeps } from './core-deps';
-import { caseButtons, notifyRequester } from './notify';
+import { caseButtons, notifyDirect, notifyRequester } from './notify';
 import { applyEvent, recordAudit } from './request-journal';
 
 type Deps = Pick<CoreDeps, 'store' | 'audit' | 'queue' | 'clock' | 'policy' | 'agent' | 'logger' | 'chats'>;
+
+/** What a refused case click is told (plain text). */
+export const CASE_REFUSALS = {
+  notAdmin: 'Only helpdesk admins listed in the policy can work cases; ask an admin to add you (helpdesk.admins). Nothing was changed.',
+  requester: 'You cannot work on your own case; a helpdesk admin will pick it up. Nothing was changed.',
+  closed: (state: HelpdeskCase['state']): string => `This case is already ${state}. Nothing was changed.`,
+} as const;
 
 /**
  * Gateway: Take / Resolve / Reject on a helpdesk case card. A case has a state and an audit trail;
@@ -30,7 +37,13 @@ export async function onCaseAction(deps: Deps, action: InboundAction): Promise<v
   await recordAudit(deps, request, 'case.button_clicked', {
     details: { actionId: action.actionId, by: action.chatUserId, accepted: valid, replay: !firstDelivery, ...(isAgent ? {} : { reason: 'not a helpdesk agent' }) },
   });
-  if (!valid) return;
+  if (!valid) {
+    // Every refused click is answered, privately (the clicker's DM, never the shared channel), the
+    // way an approval click by a bystander is; a redelivery of a click already answered is not.
+    const refusal = !firstDelivery ? undefined : isRequester ? CASE_REFUSALS.requester : !isAgent ? CASE_REFUSALS.notAdmin : CASE_REFUSALS.closed(current.state);
+    if (refusal) await notifyDirect(deps, request, `case-click-rejected:${action.eventId}`, action.chatUserId, { text: refusal, tone: 'warning' });
+    return;
+  }
 
   const agentName = agent?.displayName ?? action.chatUserId;
   const at = deps.clock.now().toISOString();

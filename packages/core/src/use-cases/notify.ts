@@ -13,6 +13,8 @@ import { applyWithRetry, recordAudit } from './request-journal';
  */
 export type Notification =
   | { kind: 'post'; conversation: ConversationRef; message: OutboundMessage; requestId?: string }
+  /** A private answer to one person, in their DM (opened by the worker: no platform call in the gateway). */
+  | { kind: 'direct'; surface: ConversationRef['surface']; chatUserId: string; message: OutboundMessage }
   | { kind: 'update'; posted: PostedMessage; message: OutboundMessage }
   | { kind: 'escalate'; surface: ConversationRef['surface']; escalation: Escalation }
   | { kind: 'update_escalation'; posted: PostedMessage; escalation: Escalation };
@@ -38,6 +40,15 @@ export async function notifyConversation(deps: Pick<CoreDeps, 'queue'>, request:
   await deps.queue.enqueue({ name: 'chat.notify', requestId: request.id, step: `notify:${key}`, payload: { notification } });
 }
 
+/**
+ * Answers one person privately in their own DM (a refused click in the shared helpdesk channel): the
+ * DM is opened by the worker, so the gateway that took the click makes no extra platform call.
+ */
+export async function notifyDirect(deps: Pick<CoreDeps, 'queue'>, request: ServiceRequest, key: string, chatUserId: string, message: OutboundMessage): Promise<void> {
+  const notification: Notification = { kind: 'direct', surface: request.conversation.surface, chatUserId, message };
+  await deps.queue.enqueue({ name: 'chat.notify', requestId: request.id, step: `direct:${key}`, payload: { notification } });
+}
+
 export async function notifyRequester(deps: Pick<CoreDeps, 'queue'>, request: ServiceRequest, key: string, message: OutboundMessage): Promise<void> {
   const notification: Notification = { kind: 'post', conversation: request.conversation, message, requestId: request.id };
   await deps.queue.enqueue({ name: 'chat.notify', requestId: request.id, step: `notify:${key}`, payload: { notification } });
@@ -55,7 +66,11 @@ export async function notifyHelpdesk(deps: Pick<CoreDeps, 'queue'>, request: Ser
  */
 export async function deliverNotification(deps: CoreDeps, notification: Notification): Promise<void> {
   const surfaceName =
-    notification.kind === 'post' ? notification.conversation.surface : notification.kind === 'escalate' ? notification.surface : notification.posted.conversation.surface;
+    notification.kind === 'post'
+      ? notification.conversation.surface
+      : notification.kind === 'escalate' || notification.kind === 'direct'
+        ? notification.surface
+        : notification.posted.conversation.surface;
   const surface = deps.chats[surfaceName];
   if (!surface) throw new Error(`no chat surface "${surfaceName}" is configured in this process`);
   switch (notification.kind) {
@@ -77,6 +92,19 @@ export async function deliverNotification(deps: CoreDeps, notification: Notifica
         });
       }
       return;
+    case 'direct': {
+      let conversation: ConversationRef;
+      try {
+        conversation = await surface.openDirectConversation(notification.chatUserId);
+      } catch (error) {
+        // The platform will never let the bot reach this person (F05): a private courtesy answer is
+        // not worth a retry loop or a helpdesk case; the click itself is already audited.
+        if (isAppError(error) && error.code === 'chat.conversation_gone') return;
+        throw error;
+      }
+      await surface.post(conversation, notification.message);
+      return;
+    }
     case 'update':
       await surface.update(notification.posted.conversation, notification.posted.messageId, notification.message);
       return;

@@ -323,3 +323,53 @@ describe('processRequest: policy and step-up', () => {
     expect(await stateOf(deps, id)).toBe('verifying');
   });
 });
+
+describe('processRequest: courtesies and messages in other languages', () => {
+  it.each(['thanks!', 'thank you', 'ok thanks'])('answers "%s" politely, without a "did you mean" and without opening anything', async (text) => {
+    const deps = createScenario();
+    // What the offline classifier used to make of it: a weak "cancel".
+    deps.classifier.set(text, { intent: 'cancel', confidence: 0.42, alternatives: [{ intent: 'unknown', confidence: 0.2 }] });
+    const id = await send(deps, PEOPLE.alice.chat, text);
+
+    expect(await stored(deps, id)).toMatchObject({ state: 'answered', outcome: { summary: 'thanked' } });
+    expect(deps.chat.posts().map((p) => p.message)).toEqual([{ text: "You're welcome! Just message me if you need anything else." }]);
+    expect(deps.chat.escalations()).toEqual([]);
+  });
+
+  it('still acts on a thank-you that carries a confident request, and never thanks a "no thanks"', async () => {
+    const deps = createScenario();
+    deps.classifier.set('thanks, now reset my password', { intent: 'password_reset' });
+    deps.classifier.set('no thanks', { intent: 'cancel', confidence: 0.9 });
+    expect(await stateOf(deps, await send(deps, PEOPLE.alice.chat, 'thanks, now reset my password'))).toBe('verifying');
+    await send(deps, PEOPLE.alice.chat, 'no thanks');
+    expect(postedTexts(deps).at(-1)).not.toMatch(/welcome/);
+  });
+
+  it.each([
+    ["J'ai oublié mon mot de passe", { intent: 'out_of_scope' as const, confidence: 0.63 }],
+    ['je suis bloqué', { intent: 'unknown' as const, confidence: 0.8 }],
+    ['Je ne peux pas me connecter à mon compte', { intent: 'group_membership_add' as const, confidence: 0.45, alternatives: [{ intent: 'app_access_request' as const, confidence: 0.3 }] }],
+    ['Je ne peux pas me connecter à mon compte', { intent: 'account_unlock' as const, confidence: 0.9 }],
+  ])('answers the French "%s" in English with a person to talk to, never an offer or an action (%j)', async (text, reading) => {
+    const deps = createScenario();
+    deps.classifier.set(text, reading);
+    const id = await send(deps, PEOPLE.alice.chat, text);
+
+    expect(await stateOf(deps, id)).toBe('clarifying');
+    const reply = deps.chat.posts().at(-1)?.message;
+    expect(reply?.text).toMatch(/only work in English for now \(your message looks like French\)/);
+    expect(reply?.buttons?.map((b) => b.value)).toEqual([`${id}|human_agent`, `${id}|none`]);
+    expect(deps.chat.posts()).toHaveLength(1);
+    expect(deps.stepUp.started()).toEqual([]);
+    expect(deps.idp.writes()).toEqual([]);
+  });
+
+  it('still refuses a privileged ask written in another language as a privileged ask', async () => {
+    const deps = createScenario();
+    deps.classifier.set('Ajoutez-moi à Domain Admins, je suis le directeur', { intent: 'privileged_access_request' });
+    const id = await send(deps, PEOPLE.alice.chat, 'Ajoutez-moi à Domain Admins, je suis le directeur');
+    expect(await stored(deps, id)).toMatchObject({ intent: 'privileged_access_request' });
+    expect(['refused', 'escalated']).toContain(await stateOf(deps, id));
+    expect(postedTexts(deps).join('\n')).not.toMatch(/only work in English/);
+  });
+});

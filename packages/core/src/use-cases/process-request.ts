@@ -1,19 +1,23 @@
 import { AppError, isAppError } from '../domain/app-error';
 import type { Classification, IntentName } from '../domain/intent';
-import { ACTION_LABELS, isActionKind, isExecutableAction } from '../domain/intent';
+import { isActionKind, isExecutableAction } from '../domain/intent';
 import { CHAT_ACTIONS } from '../domain/chat';
+import { detectNonEnglish } from '../domain/detect-language';
+import { requestLabel } from '../domain/request-label';
 import type { ServiceRequest } from '../domain/request';
 import type { OutboundMessage } from '../domain/chat';
 import type { CoreDeps } from './core-deps';
 import { notifyHelpdesk, notifyRequester, requestFacts } from './notify';
 import { intentLabel, replies } from './replies';
-import { guessNonEnglish, splitIntents } from './conversation-guards';
+import { isThanks, splitIntents } from './conversation-guards';
 import { helpFor } from './help-for';
 import { applyEvent } from './request-journal';
 import { gatherPolicyFacts, resolveRequester } from './resolve-requester';
 import { grantDays, parseDurationDays, resolveResource } from './resolve-resource';
 import { requestApprovals } from './request-approvals';
-import { cancelOpenApprovals, finalizeCards } from './handle-approval';
+import { askClarification, CHOSEN_BY_REQUESTER } from './clarification';
+import { cancelLatest } from './cancel-request';
+import { countRecentActions, countTowardsVelocity, VELOCITY_RULE } from './velocity';
 
 /**
  * Worker: understand a received request and take it as far as it can go without waiting:
@@ -51,17 +55,23 @@ export async function processRequest(deps: CoreDeps, requestId: string, options:
       // One disallowed request taints the whole message: refuse all of it (the policy decides).
       classification = { ...classification, intent: 'privileged_access_request', negated: false, evidence: [...classification.evidence, 'multi-intent: a clause asks for privileged access'] };
     }
+    const language = detectNonEnglish(request.text);
+    if (language && classification.intent !== 'privileged_access_request' && classification.intent !== 'greeting') {
+      // Whatever a classifier made of it, a message in another language is not acted on (a French
+      // "I can't sign in" must never become a group offer): it is answered in English with a
+      // person to talk to. A privileged ask is still refused and escalated as such.
+      classification = { ...classification, intent: 'unknown', confidence: 1, alternatives: [], negated: false, evidence: [...classification.evidence, `language: ${language}`] };
+    }
     request = await applyEvent(deps, request, { type: 'understood', classification });
     if (!several.privileged && several.actions.length >= 2) {
       const id = request.id;
-      await notifyRequester(deps, request, 'several', {
+      await askClarification(deps, request, 'several', {
         text: "I can do one thing at a time so each gets its own checks. Which should I start with? (Send the other one as a new message afterwards.)",
         buttons: [
           ...several.actions.slice(0, 3).map((intent) => ({ actionId: CHAT_ACTIONS.choose, value: `${id}|${intent}`, label: intentLabel(intent) })),
           { actionId: CHAT_ACTIONS.choose, value: `${id}|none`, label: 'Neither' },
         ],
       });
-      await applyEvent(deps, request, { type: 'clarification_asked' });
       return;
     }
     await route(deps, request, classification);
@@ -90,12 +100,13 @@ async function route(deps: CoreDeps, request: ServiceRequest, classification: Cl
 
   const threshold = deps.policy.confidenceThreshold;
   const confidence = classification?.confidence ?? request.confidence ?? 1;
+  // "thanks!" is a courtesy, not a request: never a "did you mean" about cancelling something.
+  if (isThanks(request.text) && (!isActionKind(intent) || confidence < threshold)) return answer(deps, request, replies.thanks(), 'thanked');
   if (confidence < threshold && intent !== 'unknown') {
     const options = [intent, ...(classification?.alternatives ?? []).map((a) => a.intent)]
       .filter((value, index, all) => all.indexOf(value) === index && value !== 'unknown' && value !== 'out_of_scope')
       .slice(0, 3);
-    await notifyRequester(deps, request, 'clarify', replies.clarify(request, options));
-    await applyEvent(deps, request, { type: 'clarification_asked' });
+    await askClarification(deps, request, 'clarify', replies.clarify(request, options));
     return;
   }
 
@@ -107,17 +118,18 @@ async function route(deps: CoreDeps, request: ServiceRequest, classification: Cl
     case 'out_of_scope':
       return answer(deps, request, replies.outOfScope(), 'out of scope');
     case 'unknown': {
-      const language = guessNonEnglish(request.text);
+      const language = detectNonEnglish(request.text);
+      // "No thanks" on that very question: the requester has answered it, so it is not asked again.
+      if (language && request.evidence?.includes(CHOSEN_BY_REQUESTER)) return answer(deps, request, replies.notEnglishDeclined(), 'not english, declined a person');
       if (language) {
         // A clarification, so the "talk to a person" button can continue this same request.
-        await notifyRequester(deps, request, 'not-english', {
+        await askClarification(deps, request, 'not-english', {
           text: `Sorry, I can only work in English for now${language === 'another language' ? '' : ` (your message looks like ${language})`}. You can write to me in English, or I can pass you to a person at the helpdesk.`,
           buttons: [
             { actionId: CHAT_ACTIONS.choose, value: `${request.id}|human_agent`, label: 'Talk to a person' },
             { actionId: CHAT_ACTIONS.choose, value: `${request.id}|none`, label: 'No thanks' },
           ],
         });
-        await applyEvent(deps, request, { type: 'clarification_asked' });
         return;
       }
       return answer(deps, request, replies.unknown(), 'not understood');
@@ -126,8 +138,10 @@ async function route(deps: CoreDeps, request: ServiceRequest, classification: Cl
       const mine = (await deps.store.listByRequester(request.requester.chatUserId, { limit: 6 })).filter((r) => r.id !== request.id).slice(0, 5);
       return answer(deps, request, replies.status(mine), 'status shown');
     }
-    case 'cancel':
-      return cancelLatest(deps, request);
+    case 'cancel': {
+      const cancelled = await cancelLatest(deps, request);
+      return answer(deps, request, cancelled.message, cancelled.summary);
+    }
     case 'human_agent':
       await notifyHelpdesk(deps, request, 'human', { reason: 'The requester asked to talk to a person.', facts: { ...requestFacts(request), Message: request.text.slice(0, 500) }, severity: 'info' });
       await notifyRequester(deps, request, 'human', replies.human());
@@ -145,20 +159,10 @@ async function answer(deps: CoreDeps, request: ServiceRequest, message: Outbound
   await applyEvent(deps, request, { type: 'answered', summary });
 }
 
-async function cancelLatest(deps: CoreDeps, request: ServiceRequest): Promise<void> {
-  const open = (await deps.store.listByRequester(request.requester.chatUserId, { limit: 20, openOnly: true })).filter(
-    (r) => r.id !== request.id && ['clarifying', 'verifying', 'decided', 'understood', 'awaiting_approval'].includes(r.state),
-  );
-  const latest = open[0];
-  if (!latest) return answer(deps, request, replies.cancelNothing(), 'nothing to cancel');
-  const cancelled = await cancelOpenApprovals(deps, await applyEvent(deps, latest, { type: 'cancelled', by: 'requester' }));
-  await finalizeCards(deps, cancelled, 'Cancelled by the requester. Nothing was changed.');
-  return answer(deps, request, { text: 'Cancelled. Nothing was changed.' }, `cancelled ${latest.id}`);
-}
-
 /**
  * Identity action: map the requester to exactly one IdP user, resolve the resource against the
- * catalogue, evaluate the policy (velocity counted once, here), then verify and/or ask for approvals.
+ * catalogue, evaluate the policy (with the requests of the velocity window that reached a step-up or
+ * a write; this one is counted when it gets there), then verify and/or ask for approvals.
  */
 async function decide(deps: CoreDeps, request: ServiceRequest): Promise<void> {
   const action = request.action;
@@ -207,9 +211,9 @@ async function decide(deps: CoreDeps, request: ServiceRequest): Promise<void> {
       break;
   }
 
-  const velocity = deps.policy.velocity;
-  const counted = await deps.rateLimiter.hit(`velocity:${resolved.user.id}`, velocity.limit, velocity.windowMs, deps.clock.now());
-  const facts = await gatherPolicyFacts(deps, request, resolved.user, { recentActions: counted.count });
+  // Read, not counted: a request the policy refuses here must not use up the requester's window.
+  const recent = await countRecentActions(deps, resolved.user.id);
+  const facts = await gatherPolicyFacts(deps, request, resolved.user, { recentActions: recent + 1 });
   const decision = deps.policy.evaluate(facts);
   if (decision.outcome === 'allow' && request.resource?.kind === 'group') {
     // Nothing to change: say so now instead of pushing the requester and asking their manager for nothing.
@@ -230,14 +234,13 @@ async function decide(deps: CoreDeps, request: ServiceRequest): Promise<void> {
 }
 
 async function askForResource(deps: CoreDeps, request: ServiceRequest, text: string, options: string[]): Promise<void> {
-  await notifyRequester(deps, request, `ask-resource:${request.version}`, {
+  await askClarification(deps, request, `ask-resource:${request.version}`, {
     text,
     buttons: [
       ...options.slice(0, 5).map((name) => ({ actionId: CHAT_ACTIONS.choose, value: `${request.id}|resource|${name}`, label: name })),
       { actionId: CHAT_ACTIONS.choose, value: `${request.id}|none`, label: 'Something else' },
     ],
   });
-  await applyEvent(deps, request, { type: 'clarification_asked' });
 }
 
 /** From `decided`: tell the requester and the helpdesk about a refusal, or verify / ask for approvals. */
@@ -246,7 +249,12 @@ async function actOnDecision(deps: CoreDeps, request: ServiceRequest): Promise<v
   const action = request.action;
   if (!decision || !action) throw new AppError('internal', `request ${request.id} is decided without a decision or action`);
   if (decision.outcome !== 'allow') {
-    const reply = decision.outcome === 'escalate' ? replies.escalatedAction(action) : { text: decision.userMessage ?? replies.failed().text, tone: 'warning' as const };
+    const reply =
+      decision.outcome === 'escalate'
+        ? replies.escalatedAction(action)
+        : decision.rule === VELOCITY_RULE
+          ? replies.velocityLimited(request.id, deps.policy.velocity.limit, deps.policy.velocity.windowMs)
+          : { text: decision.userMessage ?? replies.failed().text, tone: 'warning' as const };
     await notifyRequester(deps, request, 'decision', reply);
     await notifyHelpdesk(deps, request, 'decision', {
       reason: decision.outcome === 'escalate' ? `Needs a person: ${decision.reasons.join(' ')}` : `Refused by policy: ${decision.reasons.join(' ')}`,
@@ -298,7 +306,8 @@ async function startStepUp(deps: CoreDeps, request: ServiceRequest): Promise<voi
   const action = request.action;
   if (!userId || !action) throw new AppError('internal', 'step-up without target or action');
   const limit = deps.policy.pushRateLimit;
-  const hit = await deps.rateLimiter.hit(`push:${userId}`, limit.limit, limit.windowMs, deps.clock.now());
+  // Counted per request: a retry of this step (the IdP was down) is the same attempt, not a new push.
+  const hit = await deps.rateLimiter.hit(`push:${userId}`, limit.limit, limit.windowMs, deps.clock.now(), request.id);
   if (!hit.allowed) {
     await notifyRequester(deps, request, 'push-limit', replies.pushRateLimited());
     await notifyHelpdesk(deps, request, 'push-limit', {
@@ -309,10 +318,23 @@ async function startStepUp(deps: CoreDeps, request: ServiceRequest): Promise<voi
     await applyEvent(deps, request, { type: 'refused', reason: 'push rate limit reached' });
     return;
   }
+  // The request reaches its step-up: it counts towards the velocity window now. Check and count are
+  // one atomic step, so two requests decided at the same moment cannot both take the last place.
+  if (!(await countTowardsVelocity(deps, request))) {
+    const velocity = deps.policy.velocity;
+    await notifyRequester(deps, request, 'decision', replies.velocityLimited(request.id, velocity.limit, velocity.windowMs));
+    await notifyHelpdesk(deps, request, 'decision', {
+      reason: `Refused by policy: velocity limit reached (${velocity.limit} identity actions within ${Math.round(velocity.windowMs / 60_000)} min) while this request was starting its step-up.`,
+      facts: { ...requestFacts(request), Message: request.text.slice(0, 500) },
+      severity: 'critical',
+    });
+    await applyEvent(deps, request, { type: 'refused', reason: VELOCITY_RULE });
+    return;
+  }
   let challenge;
   try {
     // The label, not the code: it is what an authenticator or the console phone shows next to the number.
-    challenge = await deps.stepUp.start(userId, { requestId: request.id, actionLabel: ACTION_LABELS[action] });
+    challenge = await deps.stepUp.start(userId, { requestId: request.id, actionLabel: requestLabel(request) });
   } catch (error) {
     if (isAppError(error) && error.code === 'stepup.no_factor') {
       if (action === 'mfa_reset') return startAttestation(deps, request);
@@ -338,7 +360,8 @@ async function startStepUp(deps: CoreDeps, request: ServiceRequest): Promise<voi
     },
   });
   const noDevice = action === 'mfa_reset' ? request.id : undefined;
-  await notifyRequester(deps, request, 'push', challenge.kind === 'link' && challenge.url ? replies.signInSent(action, challenge.url, noDevice) : replies.pushSent(action, challenge.numberChallenge, noDevice));
+  const label = requestLabel(request);
+  await notifyRequester(deps, request, 'push', challenge.kind === 'link' && challenge.url ? replies.signInSent(label, challenge.url, noDevice) : replies.pushSent(label, challenge.numberChallenge, noDevice));
   await deps.queue.enqueue({ name: 'stepup.poll', requestId: request.id, step: 'poll:1', delayMs: deps.stepUpPoll.intervalMs, payload: { attempt: 1 } });
 }
 

@@ -3,12 +3,15 @@ import { CHAT_ACTIONS } from '../domain/chat';
 import type { ActionKind, IntentName } from '../domain/intent';
 import { ACTION_LABELS } from '../domain/intent';
 import type { ServiceRequest } from '../domain/request';
+import { requestLabel, requestPhrase } from '../domain/request-label';
 
 /** Every sentence the bot says, in one place: plain text (surfaces escape it). */
 export const replies = {
   greeting: (): OutboundMessage => ({
     text: "Hi! I'm the identity helpdesk bot. I can reset your password, unlock your account, or sign you out everywhere — just tell me what you need.",
   }),
+  /** "thanks!", "ok thank you": a courtesy, not a request. */
+  thanks: (): OutboundMessage => ({ text: "You're welcome! Just message me if you need anything else." }),
   help: (): OutboundMessage => ({
     text:
       'Here is what I can do for you right now:\n' +
@@ -32,6 +35,7 @@ export const replies = {
   unknown: (): OutboundMessage => ({
     text: 'Sorry, I didn\'t understand that. I can reset your password, unlock your account or sign you out everywhere. Say "help" for the list, or "talk to a human" for the helpdesk.',
   }),
+  notEnglishDeclined: (): OutboundMessage => ({ text: 'OK. Write to me in English whenever you like, or say "talk to a human" to reach the helpdesk.' }),
   cancelNothing: (): OutboundMessage => ({ text: 'There is nothing in progress to cancel.' }),
   clarify: (request: ServiceRequest, options: IntentName[]): OutboundMessage => ({
     text: 'I want to be sure I get this right. Did you mean:',
@@ -53,11 +57,12 @@ export const replies = {
     tone: 'warning',
   }),
   external: (): OutboundMessage => ({ text: 'I can only help people from this organisation. Please contact your own IT helpdesk.', tone: 'warning' }),
-  pushSent: (action: ActionKind, number: number | undefined, noDeviceRequestId?: string): OutboundMessage => ({
+  /** `label`: what the push confirms, naming the group or app (requestLabel). */
+  pushSent: (label: string, number: number | undefined, noDeviceRequestId?: string): OutboundMessage => ({
     text:
       number === undefined
-        ? `${ACTION_LABELS[action]}: I sent a push to Okta Verify on your phone. Approve it to continue.`
-        : `${ACTION_LABELS[action]}: I sent a push to Okta Verify on your phone. Tap ${number} to approve.`,
+        ? `${label}: I sent a push to Okta Verify on your phone. Approve it to continue.`
+        : `${label}: I sent a push to Okta Verify on your phone. Tap ${number} to approve.`,
     emphasis: number === undefined ? undefined : String(number),
     tone: 'info',
     context: ['Didn\'t ask for this? Deny the push and tell the helpdesk.'],
@@ -65,8 +70,8 @@ export const replies = {
     buttons: noDeviceRequestId ? [{ actionId: CHAT_ACTIONS.noDevice, value: noDeviceRequestId, label: "I don't have my old phone" }] : undefined,
   }),
   /** OIDC re-authentication (Entra ID): a sign-in link instead of a push number. */
-  signInSent: (action: ActionKind, url: string, noDeviceRequestId?: string): OutboundMessage => ({
-    text: `${ACTION_LABELS[action]}: to confirm it's you, sign in again with MFA. The link works once, only for your own account.`,
+  signInSent: (label: string, url: string, noDeviceRequestId?: string): OutboundMessage => ({
+    text: `${label}: to confirm it's you, sign in again with MFA. The link works once, only for your own account.`,
     tone: 'info',
     context: ["Didn't ask for this? Don't sign in, and tell the helpdesk."],
     buttons: [
@@ -86,6 +91,15 @@ export const replies = {
     tone: 'success',
     buttons: [{ actionId: CHAT_ACTIONS.revealSecret, value: request.id, label: 'Show my Temporary Access Pass', style: 'primary' }],
   }),
+  /**
+   * The policy's velocity window is full. Unlike other refusals this one is said plainly: it is the
+   * requester's own pace, not a risk signal whose details would help an attacker.
+   */
+  velocityLimited: (requestId: string, limit: number, windowMs: number): OutboundMessage => ({
+    text: `${windowMs === 3_600_000 ? `You've reached the hourly limit of ${limit} account changes` : `You've reached the limit of ${limit} account changes in ${Math.round(windowMs / 60_000)} minutes`}, so I didn't do this one and nothing was changed. You can try again later, or ask the helpdesk to help you now.`,
+    tone: 'warning',
+    buttons: [{ actionId: CHAT_ACTIONS.choose, value: `${requestId}|human_agent`, label: 'Talk to a person' }],
+  }),
   pushRateLimited: (): OutboundMessage => ({
     text: "I've already sent you several verification prompts in the last few minutes, so I won't send another one. I've passed your request to the helpdesk.",
     tone: 'warning',
@@ -102,7 +116,7 @@ export const replies = {
     text: "The verification expired before it was approved, so I didn't change anything. Send your request again when you have your phone.",
     tone: 'warning',
   }),
-  verified: (action: ActionKind): OutboundMessage => ({ text: `Thanks, you're verified. Working on it: ${ACTION_LABELS[action].toLowerCase()}…`, tone: 'info' }),
+  verified: (label: string): OutboundMessage => ({ text: `Thanks, you're verified. Working on it: ${label.charAt(0).toLowerCase()}${label.slice(1)}…`, tone: 'info' }),
   resetReady: (request: ServiceRequest, sessionsRevoked: boolean, ttlMinutes: number, kind: 'reset_link' | 'temporary_password' = 'reset_link'): OutboundMessage => ({
     text:
       (kind === 'temporary_password'
@@ -136,8 +150,26 @@ export const replies = {
     text:
       requests.length === 0
         ? "You don't have any requests with me yet."
-        : 'Your recent requests:\n' + requests.map((r) => `• ${r.action ? ACTION_LABELS[r.action] : r.intent ?? 'message'} — ${describeState(r)} (${r.createdAt.slice(0, 16).replace('T', ' ')} UTC)`).join('\n'),
+        : 'Your recent requests:\n' + requests.map((r) => `• ${r.action ? requestLabel(r) : r.intent ?? 'message'} — ${describeState(r)} (${r.createdAt.slice(0, 16).replace('T', ' ')} UTC)`).join('\n'),
   }),
+  /** `cancelled` names the request, so the answer makes sense outside that request's thread too. */
+  cancelled: (cancelled: ServiceRequest): OutboundMessage => ({ text: `Cancelled ${requestPhrase(cancelled)}. Nothing was changed.` }),
+  /** Posted in the cancelled request's own thread when the cancel came as a message elsewhere. */
+  cancelledHere: (): OutboundMessage => ({ text: 'Cancelled at your request. Nothing was changed.', tone: 'info' }),
+  /** The "show my …" message once its secret was revealed: no button left to click. */
+  secretShown: (noun: string): OutboundMessage => ({
+    text: `Done. Your ${noun} was shown to you once and is no longer available here. If you need a new one, just ask me again.`,
+    tone: 'success',
+  }),
+  /** A clarification button clicked after the question was already answered (an old copy of it). */
+  alreadyAnswered: (state: ServiceRequest['state']): OutboundMessage => ({
+    text:
+      state === 'cancelled'
+        ? 'This request was cancelled, so there is nothing more to do here. Send me a new message if you need something.'
+        : 'You already answered this question, so there is nothing more to do here. Send me a new message if you need something else.',
+  }),
+  /** The human hand-off button of a refusal, clicked again after the helpdesk was told. */
+  alreadyPassedOn: (): OutboundMessage => ({ text: "I've already passed this to the helpdesk; someone will get back to you." }),
 };
 
 export function intentLabel(intent: IntentName): string {

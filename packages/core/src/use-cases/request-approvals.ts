@@ -3,6 +3,7 @@ import type { OutboundMessage } from '../domain/chat';
 import { CHAT_ACTIONS } from '../domain/chat';
 import { ACTION_LABELS } from '../domain/intent';
 import { quoteForCard } from '../domain/sanitize-text';
+import { requestLabel } from '../domain/request-label';
 import type { Approval, ApproverRole, Decision, ServiceRequest } from '../domain/request';
 import type { ChatSurface } from '../ports/chat-surface';
 import type { IdpUser } from '../ports/identity-provider';
@@ -42,7 +43,7 @@ export async function requestApprovals(deps: CoreDeps, request: ServiceRequest, 
   request = await applyEvent(deps, request, { type: 'approval_requested', approvals, decision: override });
   for (const approval of request.approvals.filter((a) => a.state === 'pending')) await scheduleApproval(deps, request, approval);
   await notifyRequester(deps, request, 'awaiting-approval', {
-    text: `${decision.verification === 'push' ? "Thanks, you're verified. " : ''}${ACTION_LABELS[request.action ?? 'password_reset']}${request.resource ? ` (${request.resource.name})` : ''} now needs approval from ${describeApprovers(request.approvals)}. I'll tell you here as soon as it's decided.`,
+    text: `${decision.verification === 'push' ? "Thanks, you're verified. " : ''}${requestLabel(request)} now needs approval from ${describeApprovers(request.approvals)}. I'll tell you here as soon as it's decided.`,
     tone: 'info',
   });
 }

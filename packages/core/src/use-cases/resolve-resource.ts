@@ -17,8 +17,9 @@ export type ResourceResolution =
 /**
  * Invariant 2: a group or app reaches an IdP call only as a catalogue entry resolved to the IdP's
  * own id. The classifier's slot is a search string: an exact (normalised) catalogue name resolves;
- * a near miss becomes "did you mean" buttons; a privileged name is refused; anything else is
- * never guessed.
+ * a near miss — of the slot, or of words of the message ("add me to desing team") — becomes "did you
+ * mean" buttons, whose click names the catalogue entry exactly; a privileged name is refused and never
+ * offered; anything else is never guessed.
  */
 export async function resolveResource(deps: Pick<CoreDeps, 'idp' | 'policy'>, request: ServiceRequest): Promise<ResourceResolution> {
   const action = request.action as ActionKind;
@@ -29,14 +30,20 @@ export async function resolveResource(deps: Pick<CoreDeps, 'idp' | 'policy'>, re
   // engineering"). Only an exact (normalised) catalogue name counts, and only when exactly one appears.
   const mentioned = entries.filter((e) => containsName(request.text, e.name));
   const asked = request.params.resourceName?.trim() || (mentioned.length === 1 ? mentioned[0]?.name : undefined);
-  if (!asked) return { kind: 'ask', resourceKind, options: entries.map((e) => e.name) };
+  // Never offered as a choice, even when the policy's catalogue lists one by mistake.
+  const offerable = entries.filter((e) => !deps.policy.isPrivilegedName(e.name));
+  if (!asked) {
+    const near = nearEntries(offerable, undefined, request.text);
+    if (near.names.length > 0 && near.phrase !== undefined) return { kind: 'suggest', resourceKind, asked: near.phrase, options: near.names };
+    return { kind: 'ask', resourceKind, options: offerable.map((e) => e.name) };
+  }
   if (deps.policy.isPrivilegedName(asked)) return { kind: 'privileged', asked };
 
   const wanted = normalizeName(asked);
   const exact = entries.find((e) => normalizeName(e.name) === wanted);
   if (!exact) {
-    const close = entries.filter((e) => isNear(normalizeName(e.name), wanted)).map((e) => e.name);
-    return close.length > 0 ? { kind: 'suggest', resourceKind, asked, options: close } : { kind: 'unknown', resourceKind, asked, options: entries.map((e) => e.name) };
+    const near = nearEntries(offerable, asked, request.text);
+    return near.names.length > 0 ? { kind: 'suggest', resourceKind, asked, options: near.names } : { kind: 'unknown', resourceKind, asked, options: offerable.map((e) => e.name) };
   }
   if (resourceKind === 'group') {
     const group = await deps.idp.findGroupByName(exact.name);
@@ -56,24 +63,73 @@ function containsName(text: string, name: string): boolean {
   return haystack.some((_, i) => needle.every((w, j) => haystack[i + j] === w));
 }
 
-/** Near miss: small edit distance relative to length, or one name containing the other. */
-function isNear(a: string, b: string): boolean {
-  if (a.length >= 4 && b.length >= 4 && (a.includes(b) || b.includes(a))) return true;
-  const limit = Math.max(1, Math.floor(Math.max(a.length, b.length) / 4));
-  return editDistance(a, b) <= limit;
+/**
+ * Catalogue entries a request may have meant: near the slot (a typo, or one name containing the
+ * other: "design" → design-team), or a typo of a run of words of the message, for a slot cut short
+ * or missing ("add me to desing team" gives the slot "desing"). `phrase` is the words that matched.
+ */
+function nearEntries(entries: readonly CatalogueEntry[], asked: string | undefined, text: string): { names: string[]; phrase?: string } {
+  const slot = asked === undefined ? undefined : normalizeName(asked);
+  const names: string[] = [];
+  let phrase: string | undefined;
+  for (const entry of entries) {
+    const name = normalizeName(entry.name);
+    if (slot !== undefined && isNear(name, slot)) {
+      names.push(entry.name);
+      continue;
+    }
+    const words = entry.name.split(/[^\p{L}\p{N}]+/u).filter(Boolean).length;
+    const match = phrasesOf(text, words + 1).find((p) => isTypo(name, p.folded));
+    if (match) {
+      names.push(entry.name);
+      phrase ??= match.raw;
+    }
+  }
+  return { names, phrase };
 }
 
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+/** Every run of 1..maxWords consecutive words of the text, as written and normalised. */
+function phrasesOf(text: string, maxWords: number): { raw: string; folded: string }[] {
+  const words = text.normalize('NFKC').split(/[^\p{L}\p{N}_.-]+/u).filter(Boolean);
+  const out: { raw: string; folded: string }[] = [];
+  for (let i = 0; i < words.length; i += 1) {
+    for (let n = 1; n <= maxWords && i + n <= words.length; n += 1) {
+      const raw = words.slice(i, i + n).join(' ');
+      out.push({ raw, folded: normalizeName(raw) });
+    }
+  }
+  return out;
+}
+
+/** Near miss of a slot: a small typo, or one name containing the other (both at least 4 letters). */
+function isNear(a: string, b: string): boolean {
+  if (a.length >= 4 && b.length >= 4 && (a.includes(b) || b.includes(a))) return true;
+  return isTypo(a, b);
+}
+
+/**
+ * A small typo on normalised names: at most 1 edit for names of 4 to 7 characters and 2 from 8 on
+ * (a swap of two neighbouring letters is one edit); names shorter than 4 must match exactly.
+ */
+function isTypo(a: string, b: string): boolean {
+  const limit = Math.min(2, Math.floor(Math.min(a.length, b.length) / 4));
+  return limit > 0 && Math.abs(a.length - b.length) <= limit && typoDistance(a, b) <= limit;
+}
+
+/** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps. */
+function typoDistance(a: string, b: string): number {
+  const rows: number[][] = [Array.from({ length: b.length + 1 }, (_, j) => j)];
   for (let i = 1; i <= a.length; i += 1) {
-    const current = [i];
+    const row = [i];
     for (let j = 1; j <= b.length; j += 1) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+      let best = Math.min((rows[i - 1]?.[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (rows[i - 1]?.[j - 1] ?? 0) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, (rows[i - 2]?.[j - 2] ?? 0) + 1);
+      row[j] = best;
     }
-    previous = current;
+    rows.push(row);
   }
-  return previous[b.length] ?? 0;
+  return rows[a.length]?.[b.length] ?? 0;
 }
 
 const UNIT_DAYS: Record<string, number> = { hour: 1 / 24, hours: 1 / 24, day: 1, days: 1, week: 7, weeks: 7, month: 30, months: 30 };

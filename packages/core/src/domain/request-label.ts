@@ -1,0 +1,57 @@
+import type { ActionKind } from './intent';
+import { ACTION_LABELS } from './intent';
+import type { ServiceRequest } from './request';
+
+type Described = Pick<ServiceRequest, 'action' | 'resource' | 'params'>;
+
+/**
+ * What a request asks for, naming the resolved group or app and the length of a time-bound grant:
+ * "Add you to design-team for 14 days". Only a catalogue-resolved name is ever shown (never the raw
+ * slot), so the words match what an approval or a write would act on. Plain text; surfaces escape it.
+ */
+export function requestLabel(request: Described): string {
+  const action = request.action;
+  if (!action) return 'Your request';
+  const name = request.resource?.name;
+  const base = name === undefined ? ACTION_LABELS[action] : NAMED_LABELS[action]?.(name) ?? `${ACTION_LABELS[action]} (${name})`;
+  return `${base}${duration(request)}`;
+}
+
+/** The same request as an object: "your request to join design-team for 14 days". */
+export function requestPhrase(request: Described): string {
+  const action = request.action;
+  if (!action) return 'your request';
+  const name = request.resource?.name;
+  const phrase = name === undefined ? UNNAMED_PHRASES[action] : NAMED_PHRASES[action]?.(name) ?? `${UNNAMED_PHRASES[action]} (${name})`;
+  return `${phrase}${duration(request)}`;
+}
+
+const NAMED_LABELS: Partial<Record<ActionKind, (name: string) => string>> = {
+  group_membership_add: (name) => `Add you to ${name}`,
+  group_membership_remove: (name) => `Remove you from ${name}`,
+  app_access_request: (name) => `Give you access to ${name}`,
+};
+
+const NAMED_PHRASES: Partial<Record<ActionKind, (name: string) => string>> = {
+  group_membership_add: (name) => `your request to join ${name}`,
+  group_membership_remove: (name) => `your request to leave ${name}`,
+  app_access_request: (name) => `your request for access to ${name}`,
+};
+
+const UNNAMED_PHRASES: Record<ActionKind, string> = {
+  password_reset: 'your password reset',
+  account_unlock: 'your account unlock',
+  session_revoke: 'your sign-out everywhere',
+  mfa_reset: 'your MFA reset',
+  group_membership_add: 'your request to join a group',
+  group_membership_remove: 'your request to leave a group',
+  app_access_request: 'your request for access to an application',
+  conditional_access_change: 'your sign-in policy exception',
+  privileged_access_request: 'your request for privileged access',
+};
+
+function duration(request: Described): string {
+  const days = request.params.durationDays;
+  if (days === undefined) return '';
+  return days === 1 ? ' for 1 day' : ` for ${days} days`;
+}

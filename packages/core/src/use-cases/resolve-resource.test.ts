@@ -1,0 +1,80 @@
+import type { ServiceRequest } from '../domain/request';
+import { createFakeIdentityProvider, createFakePolicyEngine } from '../testing';
+import { resolveResource } from './resolve-resource';
+
+const policy = createFakePolicyEngine({
+  privilegedGroups: ['Domain Admins', 'Design Admins'],
+  catalogue: {
+    groups: [{ name: 'design-team' }, { name: 'engineering' }, { name: 'ops' }, { name: 'Design Admins' }],
+    apps: [{ name: 'Figma' }, { name: 'Salesforce' }],
+  },
+});
+const idp = createFakeIdentityProvider([], {
+  groups: [{ id: '00g_design', name: 'design-team' }, { id: '00g_eng', name: 'engineering' }, { id: '00g_ops', name: 'ops' }],
+  apps: [{ id: '0oa_figma', name: 'Figma' }, { id: '0oa_sf', name: 'Salesforce' }],
+});
+const deps = { idp, policy };
+
+function request(text: string, action: 'group_membership_add' | 'app_access_request', resourceName?: string): ServiceRequest {
+  return {
+    id: 'rq_1',
+    version: 1,
+    state: 'understood',
+    createdAt: '2025-01-06T09:00:00.000Z',
+    updatedAt: '2025-01-06T09:00:00.000Z',
+    sourceEventId: 'Ev1',
+    conversation: { surface: 'console', channelId: 'D1' },
+    requester: { chatUserId: 'U1' },
+    action,
+    intent: action,
+    params: resourceName === undefined ? {} : { resourceName },
+    text,
+    messages: {},
+    approvals: [],
+  };
+}
+
+describe('resolveResource: small typos become "did you mean", never a guess', () => {
+  it.each([
+    ['add me to desing team', 'desing'], // the slot is cut short; the message's words are a typo of the name
+    ['add me to desing-team', 'desing-team'],
+    ['add me to the desgin team group', 'desgin team'],
+    ['add me to design team', 'design'],
+    ['please add me to desing team', undefined], // no slot at all
+  ])('"%s" (slot %s) offers design-team as a button', async (text, slot) => {
+    expect(await resolveResource(deps, request(text, 'group_membership_add', slot))).toMatchObject({ kind: 'suggest', resourceKind: 'group', options: ['design-team'] });
+  });
+
+  it('tolerates one typo in a short name and two in a long one, relative to length', async () => {
+    expect(await resolveResource(deps, request('I need Figam', 'app_access_request', 'Figam'))).toMatchObject({ kind: 'suggest', options: ['Figma'] });
+    expect(await resolveResource(deps, request('I need Salesfroce', 'app_access_request', 'Salesfroce'))).toMatchObject({ kind: 'suggest', options: ['Salesforce'] });
+    expect(await resolveResource(deps, request('I need Saleforse', 'app_access_request', 'Saleforse'))).toMatchObject({ kind: 'suggest', options: ['Salesforce'] });
+    expect(await resolveResource(deps, request('I need Fgmaa', 'app_access_request', 'Fgmaa'))).toMatchObject({ kind: 'unknown' });
+    // Names under 4 characters are matched exactly: "opz" is not "ops".
+    expect(await resolveResource(deps, request('add me to opz', 'group_membership_add', 'opz'))).toMatchObject({ kind: 'unknown' });
+  });
+
+  it('never auto-selects: even a single near match is a question, and an exact name resolves', async () => {
+    expect(await resolveResource(deps, request('add me to engineerign', 'group_membership_add', 'engineerign'))).toMatchObject({ kind: 'suggest', options: ['engineering'] });
+    expect(await resolveResource(deps, request('add me to engineering', 'group_membership_add', 'engineering'))).toMatchObject({ kind: 'resolved', resource: { id: '00g_eng' } });
+  });
+
+  it('never offers a privileged name, even one the catalogue lists by mistake, and refuses it when named', async () => {
+    const near = await resolveResource(deps, request('add me to Desing Admins', 'group_membership_add', 'Desing Admins'));
+    expect(JSON.stringify(near)).not.toMatch(/Design Admins/);
+    expect(await resolveResource(deps, request('add me to Design Admins', 'group_membership_add', 'Design Admins'))).toEqual({ kind: 'privileged', asked: 'Design Admins' });
+    const asked = await resolveResource(deps, request('add me to a group', 'group_membership_add'));
+    expect(asked).toMatchObject({ kind: 'ask', options: ['design-team', 'engineering', 'ops'] });
+  });
+
+  it('leaves an unrelated name unknown, listing only what may be requested', async () => {
+    expect(await resolveResource(deps, request('add me to rocket-club', 'group_membership_add', 'rocket-club'))).toEqual({
+      kind: 'unknown',
+      resourceKind: 'group',
+      asked: 'rocket-club',
+      options: ['design-team', 'engineering', 'ops'],
+    });
+    // "team" alone is no typo of design-team: a message about another team gets no suggestion.
+    expect(await resolveResource(deps, request('add me to the sales team', 'group_membership_add', 'sales'))).toMatchObject({ kind: 'unknown' });
+  });
+});
