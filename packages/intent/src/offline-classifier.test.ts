@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { ALL_INTENTS, isActionKind, isSelfServiceAction } from '@keyward/core';
 import type { Classification } from '@keyward/core';
 import { createOfflineClassifier, OFFLINE_CLASSIFIER_VERSION } from './offline-classifier';
+import { describeWithSharedFile, sharedFile } from '@keyward/testkit';
 
 const classifier = createOfflineClassifier();
 const classify = (text: string): Classification => classifier.classifySync(text);
@@ -188,8 +188,10 @@ describe('courtesies and other languages', () => {
   });
 });
 
-describe('prompt injection', () => {
-  const injections = readFileSync(path.resolve(__dirname, '../../../../shared/eval/injection.jsonl'), 'utf8')
+const INJECTION_FILE = sharedFile('eval/injection.jsonl');
+
+describeWithSharedFile(INJECTION_FILE)('prompt injection', () => {
+  const injections = readFileSync(INJECTION_FILE, 'utf8')
     .split('\n')
     .filter((l) => l.trim().length > 0)
     .map((l) => (JSON.parse(l) as { text: string }).text);
