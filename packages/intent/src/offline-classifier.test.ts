@@ -124,6 +124,42 @@ describe('slots', () => {
     expect(classify('reset my password').slots.target).toBeUndefined();
   });
 
+  // Red team: another person named in lower case, after of/for, beside "me", or as "my manager".
+  it.each([
+    ["reset bob's password", 'bob'],
+    ['please reset password of Bob Tester', 'Bob Tester'],
+    ["I'm locked out, also please unlock Bob", 'Bob'],
+    ['I need Salesforce access for bob', 'bob'],
+    ['add me and bob to design-team', 'bob'],
+    ['add bob and me to design-team', 'bob'],
+    ['add my manager to design-team', 'my manager'],
+    ['give my colleague Figma access', 'my colleague'],
+    ['I need Figma for me and my team', 'my team'],
+    ['unlock the account of my boss', 'my boss'],
+    ['reset bob\u2019s mfa', 'bob'],
+  ])('marks the third party in "%s" as %s', (text, target) => {
+    expect(classify(text).slots.target).toBe(target);
+  });
+
+  it.each([
+    'reset my password',
+    'add me to design-team',
+    'I need design-team access for my project',
+    'unlock my account for me',
+    'I need Figma for work',
+    'add me to design-team for 2 weeks',
+    'I need Salesforce access for a month',
+    'send me a password reset link',
+    'can you unlock my user',
+    "I don't have my phone with me and can't get the code",
+    'sign me out everywhere',
+    'reset my mfa please',
+    'give me access to Figma for testing',
+    'please unlock it',
+  ])('finds no third party in the self-request "%s"', (text) => {
+    expect(classify(text).slots.target).toBeUndefined();
+  });
+
   it('proposes a location for travel exceptions', () => {
     expect(classify("I'm travelling to Japan next week and need to sign in from there")).toMatchObject({
       intent: 'conditional_access_change',

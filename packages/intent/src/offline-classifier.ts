@@ -1,3 +1,4 @@
+import { foldConfusables } from '@keyward/core';
 import type { Classification, Classifier, IntentName } from '@keyward/core';
 import { DEFAULT_TRAINING_FILE, readLabelledRows } from './labelled-rows';
 import type { LabelledRow } from './labelled-rows';
@@ -84,7 +85,9 @@ export function createOfflineClassifier(options: OfflineClassifierOptions = {}):
   };
 
   const classifySync = (text: string): Classification => {
-    const raw = text.slice(0, MAX_INPUT_CHARS);
+    // Disguised Latin ("Ｄomain Аdmins", "Super\u00adAdmins", "ᎠomainAdmins") is folded first, so a
+    // slot is never cut short at a look-alike letter and the privileged-name rules see the real name.
+    const raw = foldConfusables(text.slice(0, MAX_INPUT_CHARS));
     const normalised = normaliseText(raw);
     const slots = extractSlots(raw);
     const negation = detectNegation(raw, normalised);

@@ -126,6 +126,13 @@ describe('processRequest: self-service acts only on the requester', () => {
     ["reset Bob's password", { intent: 'password_reset' as const, slots: { target: 'Bob' } }],
     ['please unlock bob@example.com', { intent: 'account_unlock' as const }],
     ['reset password for bob\u200b@example.com', { intent: 'password_reset' as const }],
+    // Third parties named without a capital or a possessive (the intent package finds the target).
+    ["reset bob's password", { intent: 'password_reset' as const, slots: { target: 'bob' } }],
+    ['please reset password of Bob Tester', { intent: 'password_reset' as const, slots: { target: 'Bob Tester' } }],
+    ["I'm locked out, also please unlock Bob", { intent: 'account_unlock' as const, slots: { target: 'Bob' } }],
+    ['I need Salesforce access for bob', { intent: 'app_access_request' as const, slots: { app: 'Salesforce', target: 'bob' } }],
+    ['add me and bob to design-team', { intent: 'group_membership_add' as const, slots: { group: 'design-team', target: 'bob' } }],
+    ['add my manager to design-team', { intent: 'group_membership_add' as const, slots: { group: 'design-team', target: 'my manager' } }],
   ])('refuses "%s" and escalates before any push or write', async (text, classification) => {
     const deps = createScenario();
     deps.classifier.set(text, classification);

@@ -12,8 +12,9 @@ import { intentLabel, replies } from './replies';
 import { isThanks, splitIntents } from './conversation-guards';
 import { helpFor } from './help-for';
 import { applyEvent } from './request-journal';
-import { gatherPolicyFacts, resolveRequester } from './resolve-requester';
+import { gatherPolicyFacts, namedOtherTarget, resolveRequester } from './resolve-requester';
 import { grantDays, parseDurationDays, resolveResource } from './resolve-resource';
+import type { ResourceResolution } from './resolve-resource';
 import { requestApprovals } from './request-approvals';
 import { askClarification, CHOSEN_BY_REQUESTER } from './clarification';
 import { cancelLatest } from './cancel-request';
@@ -177,7 +178,9 @@ async function decide(deps: CoreDeps, request: ServiceRequest): Promise<void> {
   }
   request = resolved.request;
 
-  const resource = await resolveResource(deps, request);
+  // Someone else named as the target ("add my manager to design-team"): refused by the policy's
+  // self-service rule whatever the resource, so the group or app is not looked up, offered or asked for.
+  const resource: ResourceResolution = namedOtherTarget(request) === undefined ? await resolveResource(deps, request) : { kind: 'none' };
   switch (resource.kind) {
     case 'ask':
       return askForResource(deps, request, `Which ${resource.resourceKind} do you mean?`, resource.options);
@@ -194,10 +197,26 @@ async function decide(deps: CoreDeps, request: ServiceRequest): Promise<void> {
       // A privileged name is never guessed into a request: it is a privileged-access request.
       request = { ...request, action: 'privileged_access_request' };
       break;
-    case 'missing_in_idp':
+    case 'missing_in_idp': {
+      const lookalikes = resource.lookalikes ? ` Only look-alike names exist there (${resource.lookalikes.map((n) => JSON.stringify(n)).join(', ')}), which are never used.` : '';
       await notifyRequester(deps, request, 'resource-missing', replies.failed());
-      await notifyHelpdesk(deps, request, 'resource-missing', { reason: `Catalogue ${resource.resourceKind} "${resource.name}" does not exist in the IdP.`, facts: requestFacts(request), severity: 'warning' });
+      await notifyHelpdesk(deps, request, 'resource-missing', { reason: `Catalogue ${resource.resourceKind} "${resource.name}" does not exist in the IdP.${lookalikes}`, facts: requestFacts(request), severity: 'warning' });
       await applyEvent(deps, request, { type: 'escalated', reason: `catalogue ${resource.resourceKind} missing in IdP` });
+      return;
+    }
+    case 'ambiguous_in_idp':
+      // Several IdP apps fold to the catalogue name (a look-alike label, or a duplicate differing in
+      // case): never pick one. The requester hears a plain sentence; the helpdesk gets the candidates.
+      await notifyRequester(deps, request, 'resource-ambiguous', {
+        text: `I couldn't tell which ${resource.name} app to give you access to, so I haven't changed anything. I've passed it to the helpdesk.`,
+        tone: 'warning',
+      });
+      await notifyHelpdesk(deps, request, 'resource-ambiguous', {
+        reason: `Ambiguous app: ${resource.candidates.length} IdP apps match catalogue app "${resource.name}" (${resource.candidates.map((c) => `${JSON.stringify(c.name)} ${c.id}`).join(', ')}); nothing was assigned.`,
+        facts: requestFacts(request),
+        severity: 'warning',
+      });
+      await applyEvent(deps, request, { type: 'escalated', reason: `catalogue app ambiguous in IdP` });
       return;
     case 'resolved':
       request = { ...request, resource: resource.resource };

@@ -1,4 +1,5 @@
 import type { ServiceRequest } from '../domain/request';
+import type { FakeIdpApp } from '../testing';
 import { createFakeIdentityProvider, createFakePolicyEngine } from '../testing';
 import { resolveResource } from './resolve-resource';
 
@@ -78,3 +79,33 @@ describe('resolveResource: small typos become "did you mean", never a guess', ()
     expect(await resolveResource(deps, request('add me to the sales team', 'group_membership_add', 'sales'))).toMatchObject({ kind: 'unknown' });
   });
 });
+
+/**
+ * Invariant 2 for apps: the catalogue name must match exactly one IdP app label as written
+ * (trimmed, NFC, case-insensitive). A look-alike label ("F\u0456gma", Cyrillic \u0456) or a duplicate
+ * differing in case ("salesforce") is never picked.
+ */
+function resolveWith(apps: FakeIdpApp[], app: string): ReturnType<typeof resolveResource> {
+  return resolveResource({ idp: createFakeIdentityProvider([], { apps }), policy }, request(`I need ${app}`, 'app_access_request', app));
+}
+
+describe('resolveResource: apps resolve to exactly one IdP app labelled as the catalogue says', () => {
+  it('resolves the one app whose label matches (case, spacing and NFC aside)', async () => {
+    expect(await resolveWith([{ id: '0oa_figma', name: ' figma ' }], 'Figma')).toMatchObject({ kind: 'resolved', resource: { id: '0oa_figma' } });
+  });
+
+  it('never picks a look-alike listed before the real app: ambiguous', async () => {
+    const result = await resolveWith([{ id: '0oa_fake', name: 'F\u0456gma' }, { id: '0oa_figma', name: 'Figma' }], 'Figma');
+    expect(result).toEqual({ kind: 'ambiguous_in_idp', resourceKind: 'app', name: 'Figma', candidates: [{ id: '0oa_fake', name: 'F\u0456gma' }, { id: '0oa_figma', name: 'Figma' }] });
+  });
+
+  it('never picks one of two apps differing only in case: ambiguous', async () => {
+    const result = await resolveWith([{ id: '0oa_sf1', name: 'Salesforce' }, { id: '0oa_sf2', name: 'salesforce' }], 'Salesforce');
+    expect(result).toMatchObject({ kind: 'ambiguous_in_idp', name: 'Salesforce' });
+  });
+
+  it('never uses a homoglyph-only match', async () => {
+    expect(await resolveWith([{ id: '0oa_fake', name: 'F\u0456gma' }], 'Figma')).toEqual({ kind: 'missing_in_idp', resourceKind: 'app', name: 'Figma', lookalikes: ['F\u0456gma'] });
+  });
+});
+

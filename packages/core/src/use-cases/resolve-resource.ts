@@ -2,6 +2,7 @@ import type { ActionKind } from '../domain/intent';
 import { RESOURCE_ACTIONS } from '../domain/intent';
 import { normalizeName } from '../domain/normalize-name';
 import type { ResolvedResource, ServiceRequest } from '../domain/request';
+import type { IdpApp } from '../ports/identity-provider';
 import type { CatalogueEntry } from '../ports/policy-engine';
 import type { CoreDeps } from './core-deps';
 
@@ -12,7 +13,8 @@ export type ResourceResolution =
   | { kind: 'suggest'; resourceKind: 'group' | 'app'; asked: string; options: string[] }
   | { kind: 'privileged'; asked: string }
   | { kind: 'unknown'; resourceKind: 'group' | 'app'; asked: string; options: string[] }
-  | { kind: 'missing_in_idp'; resourceKind: 'group' | 'app'; name: string };
+  | { kind: 'missing_in_idp'; resourceKind: 'group' | 'app'; name: string; lookalikes?: string[] }
+  | { kind: 'ambiguous_in_idp'; resourceKind: 'app'; name: string; candidates: { id: string; name: string }[] };
 
 /**
  * Invariant 2: a group or app reaches an IdP call only as a catalogue entry resolved to the IdP's
@@ -50,9 +52,29 @@ export async function resolveResource(deps: Pick<CoreDeps, 'idp' | 'policy'>, re
     if (!group) return { kind: 'missing_in_idp', resourceKind, name: exact.name };
     return { kind: 'resolved', entry: exact, resource: { kind: 'group', id: group.id, name: group.name, ownerEmail: exact.ownerEmail } };
   }
-  const app = (await deps.idp.listApps()).find((a) => normalizeName(a.name) === wanted);
-  if (!app) return { kind: 'missing_in_idp', resourceKind, name: exact.name };
-  return { kind: 'resolved', entry: exact, resource: { kind: 'app', id: app.id, name: app.name, ownerEmail: exact.ownerEmail } };
+  return resolveApp(await deps.idp.listApps(), exact);
+}
+
+/** An app label compared as written: trimmed, NFC, case-insensitive — never homoglyph-folded. */
+function appLabel(value: string): string {
+  return value.trim().normalize('NFC').toLowerCase();
+}
+
+/**
+ * Invariant 2 for apps: exactly one IdP app whose label is the catalogue name as written. Labels
+ * that fold to the same name (a look-alike "Fіgma" with a Cyrillic і, or "Salesforce" beside
+ * "salesforce") make the choice ambiguous: nothing is assigned and a person decides. A look-alike
+ * alone is never used.
+ */
+function resolveApp(apps: readonly IdpApp[], entry: CatalogueEntry): ResourceResolution {
+  const folded = normalizeName(entry.name);
+  const label = appLabel(entry.name);
+  const candidates = apps.filter((a) => normalizeName(a.name) === folded || appLabel(a.name) === label);
+  const matches = candidates.filter((a) => appLabel(a.name) === label);
+  if (candidates.length > 1) return { kind: 'ambiguous_in_idp', resourceKind: 'app', name: entry.name, candidates: candidates.map((a) => ({ id: a.id, name: a.name })) };
+  const app = matches[0];
+  if (!app) return { kind: 'missing_in_idp', resourceKind: 'app', name: entry.name, ...(candidates.length > 0 ? { lookalikes: candidates.map((a) => a.name) } : {}) };
+  return { kind: 'resolved', entry, resource: { kind: 'app', id: app.id, name: app.name, ownerEmail: entry.ownerEmail } };
 }
 
 function containsName(text: string, name: string): boolean {
