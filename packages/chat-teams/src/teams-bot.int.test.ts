@@ -246,6 +246,26 @@ describe('Teams bot with an app id: real Bot Framework JWT check', () => {
     expect(h.rec.messages).toHaveLength(0);
   });
 
+  it('refused tokens (none, unsigned, HMAC, unknown key) are one warn line each: nothing on the console, no stack trace', async () => {
+    const jwt = (header: object): string => `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from('{"aud":"x"}').toString('base64url')}.c2ln`;
+    const consoleError = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const consoleLog = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      const tokens = [undefined, 'Bearer not.a.jwt', `Bearer ${jwt({ alg: 'none' })}`, `Bearer ${jwt({ alg: 'HS256', kid: 'k' })}`, `Bearer ${jwt({ alg: 'RS256' })}`];
+      for (const authorization of tokens) {
+        const response = await h.deliver(teamsMessageActivity(h.ctx(ALICE), 'reset my password'), authorization === undefined ? {} : { authorization });
+        expect(response.status).toBe(401);
+      }
+      expect(consoleError).not.toHaveBeenCalled();
+      expect(consoleLog).not.toHaveBeenCalled();
+      expect(h.rec.messages).toHaveLength(0);
+      expect(h.logger.entries().filter((e) => e.msg === 'teams request refused: authentication')).toHaveLength(tokens.length);
+    } finally {
+      consoleError.mockRestore();
+      consoleLog.mockRestore();
+    }
+  });
+
   it.each(NOT_ACTIVITIES)('authenticates first: %s without a valid token is 401, not 400', async (_name, body) => {
     expect(await h.deliverRaw(body)).toBe(401);
     expect(await h.deliverRaw(body, { authorization: 'Bearer not.a.jwt' })).toBe(401);

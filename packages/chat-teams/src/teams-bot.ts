@@ -141,6 +141,21 @@ function responseShim(res: ServerResponse): { status(code: number): void; send(b
 }
 
 /** What CloudAdapter needs before anything else: an object with a string `type` (Bot Framework Activity). */
+/**
+ * Cheap shape check before the library verifies a token: "Bearer" and a JWT whose header names RS256
+ * and a key id (Bot Framework signs so). Junk, unsigned ("alg": "none") and HMAC tokens stop here.
+ */
+export function looksLikeBotFrameworkToken(authorization: string): boolean {
+  const match = /^Bearer ([A-Za-z0-9_-]+)\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.exec(authorization);
+  if (!match?.[1]) return false;
+  try {
+    const header = JSON.parse(Buffer.from(match[1], 'base64url').toString('utf8')) as { alg?: unknown; kid?: unknown };
+    return header.alg === 'RS256' && typeof header.kid === 'string' && header.kid.length > 0;
+  } catch {
+    return false;
+  }
+}
+
 function isActivityBody(body: unknown): body is Record<string, unknown> {
   const type = record(body)['type'];
   return typeof type === 'string' && type.length > 0;
@@ -166,6 +181,8 @@ export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
   const adapter = options.adapter ?? createCloudAdapter(options);
   // Same credentials as the adapter: checks the token of a request whose body the adapter would refuse.
   const authentication = createBotAuthentication(options);
+  // Without an app id the adapter runs unauthenticated (local development against the emulator).
+  const emulatorMode = !options.appId;
   const logger = options.logger.child({ surface: 'teams' });
   const clock = options.clock ?? systemClock;
   const secretVisibleMs = options.secretVisibleMs ?? 60_000;
@@ -343,6 +360,24 @@ export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
     }
   };
 
+  /**
+   * Why this activity's token is refused (401 for a bad or missing token; 503 when the check could
+   * not run, e.g. Bot Framework's signing keys are unreachable), or undefined when it is accepted.
+   */
+  const tokenRefusal = async (req: IncomingMessage, activity: Partial<Activity>): Promise<{ status: number; reason: string } | undefined> => {
+    const header = typeof req.headers.authorization === 'string' ? req.headers.authorization : '';
+    if (!emulatorMode && !looksLikeBotFrameworkToken(header)) return { status: 401, reason: 'no RS256 bearer token with a key id' };
+    try {
+      await authentication.authenticateRequest(activity as Activity, header);
+      return undefined;
+    } catch (error) {
+      const { statusCode, name } = error as { statusCode?: number; name?: string };
+      const reason = errorText(error).split('\n')[0]?.slice(0, 200) ?? 'unknown';
+      const refused = (statusCode !== undefined && statusCode >= 400 && statusCode < 500) || /^(?:JsonWebTokenError|TokenExpiredError|NotBeforeError)$/.test(name ?? '');
+      return { status: refused ? 401 : 503, reason };
+    }
+  };
+
   return {
     adapter,
     async handle(req, res) {
@@ -372,8 +407,18 @@ export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
         res.end();
         return true;
       }
+      // Authenticate before the adapter sees the activity: botbuilder writes every refused token to
+      // the console as a multi-line stack trace, so anonymous callers could flood the logs with lines
+      // outside the JSON logger. A refused token is one warn line here and a 401.
+      const refused = await tokenRefusal(req, body);
+      if (refused !== undefined) {
+        logger.warn({ status: refused.status, reason: refused.reason }, 'teams request refused: authentication');
+        res.writeHead(refused.status);
+        res.end();
+        return true;
+      }
       try {
-        // CloudAdapter checks the JWT (when an app id is set) before running `onTurn`: 401 otherwise.
+        // CloudAdapter checks the JWT again (when an app id is set) before running `onTurn`.
         await adapter.process({ body, headers: req.headers, method: req.method }, responseShim(res), onTurn);
       } catch (error) {
         logger.error({ err: errorText(error) }, 'teams request failed');
