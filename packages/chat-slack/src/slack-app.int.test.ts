@@ -141,6 +141,14 @@ describe('Slack app over HTTP (real Bolt HTTPReceiver, Slack Web API fake)', () 
     expect(rec.messages.filter((m) => m.eventId === 'slack:Ev0DM00001')).toHaveLength(1);
   });
 
+  it('reports the people a DM mentions (never the bot itself), so the core can refuse acting on them', async () => {
+    const text = `<@${SLACK_FAKE_IDS.botUserId}> reset my password for <@U0BOBBY001|bob> and <@W0GRID0001>`;
+    const envelope = buildDirectMessageEvent({ eventId: 'Ev0DMMENT1', text, ts: newSlackTs() });
+    expect((await deliverSlackRequest(url, signSlackEvent(envelope, sign()))).status).toBe(200);
+    await waitFor(() => rec.messages.some((m) => m.eventId === 'slack:Ev0DMMENT1'), 'onMessage');
+    expect(rec.messages.find((m) => m.eventId === 'slack:Ev0DMMENT1')?.mentionedUserIds).toEqual(['U0BOBBY001', 'W0GRID0001']);
+  });
+
   it('keeps the thread root of a threaded DM and the sender’s own team for Slack Connect users', async () => {
     const threadTs = newSlackTs();
     const envelope = buildDirectMessageEvent({

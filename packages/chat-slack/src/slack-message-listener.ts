@@ -97,11 +97,22 @@ export async function onSlackMessageEvent(args: SlackEventArgs, deps: SlackListe
     receivedAt: deps.clock.now(),
   };
   if (fields.team !== undefined) message.chatTeamId = fields.team;
+  const mentioned = slackMentions(fields.text, args.botUserId);
+  if (mentioned.length > 0) message.mentionedUserIds = mentioned;
   try {
     await deps.handlers.onMessage(message);
   } catch (error) {
     log.error({ err: error instanceof Error ? error.message : String(error) }, 'onMessage failed');
   }
+}
+
+/**
+ * User ids mentioned in a message's text: Slack writes a mention as `<@U123>` or `<@U123|name>`
+ * (`W…` for Enterprise Grid users). The bot's own mention is left out.
+ */
+export function slackMentions(text: string, botUserId: string | undefined): string[] {
+  const ids = [...text.matchAll(/<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>/g)].map((m) => m[1] ?? '');
+  return [...new Set(ids)].filter((id) => id !== '' && id !== botUserId);
 }
 
 /** `app_mention` in a channel: requests are only taken in DMs, so point the user there. */

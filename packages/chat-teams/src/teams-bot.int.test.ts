@@ -138,6 +138,23 @@ describe('Teams bot on CloudAdapter (emulator mode) against the connector fake',
     expect(h.connector.writes()).toHaveLength(0);
   });
 
+  it('reports the people a message mentions by Entra object id, leaving out the bot and the sender', async () => {
+    const activity = teamsMessageActivity(h.ctx(ALICE), '<at>Keyward</at> reset the password of <at>Dana Manager</at>');
+    const bot = activity['recipient'] as { id: string };
+    activity['entities'] = [
+      { type: 'mention', text: '<at>Keyward</at>', mentioned: { id: bot.id, name: 'Keyward' } },
+      { type: 'mention', text: '<at>Dana Manager</at>', mentioned: { id: MANAGER.id, name: MANAGER.name, aadObjectId: MANAGER.aadObjectId } },
+      { type: 'mention', text: '<at>Alice Ng</at>', mentioned: { id: ALICE.id, name: ALICE.name } },
+    ];
+    await h.deliver(activity);
+    expect(h.rec.messages[0]).toMatchObject({ text: 'reset the password of <at>Dana Manager</at>', mentionedUserIds: [MANAGER.aadObjectId] });
+  });
+
+  it('counts an <at> tag without a mention entity by its name', async () => {
+    await h.deliver(teamsMessageActivity(h.ctx(ALICE), 'reset password for <at>Bob Tester</at>'));
+    expect(h.rec.messages[0]?.mentionedUserIds).toEqual(['mention:Bob Tester']);
+  });
+
   it('does not take requests in a channel: one notice per activity, no onMessage', async () => {
     const activity = teamsMessageActivity(h.ctx(ALICE, { conversationType: 'channel', conversationId: '19:general@thread.tacv2' }), 'reset my password');
     await h.deliver(activity);

@@ -156,6 +156,28 @@ export function looksLikeBotFrameworkToken(authorization: string): boolean {
   }
 }
 
+/**
+ * People a Teams message mentions, by Entra object id where the mention entity carries one (the id
+ * space of `chatUserId`), else by Teams user id; the bot and the sender are left out. An `<at>` tag
+ * left in the text without an entity counts too, by its name.
+ */
+export function teamsMentions(activity: Partial<Activity>, text: string): string[] {
+  const ids: string[] = [];
+  for (const entity of activity.entities ?? []) {
+    if (entity.type !== 'mention') continue;
+    const mentioned = (entity as { mentioned?: { id?: unknown; aadObjectId?: unknown } }).mentioned;
+    const id = typeof mentioned?.id === 'string' ? mentioned.id : undefined;
+    if (id === undefined || id === activity.recipient?.id || id === activity.from?.id) continue;
+    const objectId = typeof mentioned?.aadObjectId === 'string' ? mentioned.aadObjectId : undefined;
+    if (objectId !== undefined && objectId === activity.from?.aadObjectId) continue;
+    ids.push(objectId ?? id);
+  }
+  if (ids.length === 0) {
+    for (const tag of text.matchAll(/<at>([^<]{1,100})<\/at>/gi)) ids.push(`mention:${(tag[1] ?? '').trim()}`);
+  }
+  return [...new Set(ids)];
+}
+
 function isActivityBody(body: unknown): body is Record<string, unknown> {
   const type = record(body)['type'];
   return typeof type === 'string' && type.length > 0;
@@ -240,6 +262,8 @@ export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
       text,
       receivedAt: clock.now(),
     };
+    const mentioned = teamsMentions(activity, text);
+    if (mentioned.length > 0) message.mentionedUserIds = mentioned;
     try {
       await options.handlers.onMessage(message);
     } catch (error) {

@@ -23,6 +23,11 @@ export interface InboundMessage {
   /** Id of this message (Slack ts), used as the thread root when the message starts one. */
   messageId: string;
   text: string;
+  /**
+   * Chat user ids the message mentions (a Slack `<@U…>`, a Teams `<at>` mention entity), the bot's own
+   * mention left out. Self-service acts only on the requester, so anyone else mentioned is refused.
+   */
+  mentionedUserIds?: string[];
   receivedAt: Date;
 }
 

@@ -158,6 +158,8 @@ export interface ServiceRequest {
     negatedTopic?: string;
     /** Someone other than the requester named as the target ("reset Bob's password"): refused. */
     namedTarget?: string;
+    /** Other chat users the message mentions (Slack `<@U…>`, Teams `<at>`), as the surface reported them. */
+    mentionedUsers?: string[];
     /** What the classifier proposed (group or app name), before resolution against the catalogue. */
     resourceName?: string;
     /** Requested duration, in days (time-bound access). */

@@ -89,8 +89,9 @@ export function createScenario(options: TestCoreDepsOptions = {}): TestCoreDeps 
 
 let eventCounter = 0;
 
-export function inboundMessage(chatUserId: string, text: string, eventId = `Ev${++eventCounter}`): InboundMessage {
+export function inboundMessage(chatUserId: string, text: string, eventId = `Ev${++eventCounter}`, mentionedUserIds?: string[]): InboundMessage {
   return {
+    ...(mentionedUserIds ? { mentionedUserIds } : {}),
     eventId,
     conversation: { surface: 'console', channelId: `D_${chatUserId}`, threadId: `ts_${eventId}` },
     chatUserId,
@@ -114,8 +115,8 @@ export function inboundAction(chatUserId: string, actionId: InboundAction['actio
 const notPolling = (job: RecordedJob): boolean => job.name !== 'stepup.poll';
 
 /** Sends a message and runs the worker until the request waits for someone (push, click) or ends. */
-export async function send(deps: TestCoreDeps, chatUserId: string, text: string, eventId?: string): Promise<string> {
-  const message = inboundMessage(chatUserId, text, eventId);
+export async function send(deps: TestCoreDeps, chatUserId: string, text: string, eventId?: string, mentionedUserIds?: string[]): Promise<string> {
+  const message = inboundMessage(chatUserId, text, eventId, mentionedUserIds);
   await onInboundMessage(deps, message);
   // Poll jobs are left alone: a test decides what the push answers before they run.
   await drainQueue(deps, { only: notPolling });

@@ -18,6 +18,12 @@ export function requestIdForEvent(eventId: string): string {
   return `rq_${createHash('sha256').update(eventId).digest('hex').slice(0, 24)}`;
 }
 
+/** Other people the message mentions (never the requester), kept for the self-service check. */
+function mentionsOf(message: InboundMessage): ServiceRequest['params'] {
+  const others = [...new Set(message.mentionedUserIds ?? [])].filter((id) => id !== message.chatUserId).slice(0, 20);
+  return others.length > 0 ? { mentionedUsers: others } : {};
+}
+
 /**
  * Gateway: a verified message arrived. Persist, audit, enqueue — nothing slow, no IdP call.
  * Safe to run twice for the same event (platform redelivery, or a crash between steps).
@@ -41,7 +47,7 @@ export async function onInboundMessage(deps: Deps, message: InboundMessage): Pro
       sourceEventId: message.eventId,
       conversation: message.conversation,
       requester: { chatUserId: message.chatUserId, chatTeamId: message.chatTeamId },
-      params: {},
+      params: mentionsOf(message),
       // A password typed into the chat is hidden before anything stores, shows or classifies it.
       text: maskTypedSecrets(sanitizeText(message.text)).slice(0, MAX_MESSAGE_LENGTH),
       messages: {},

@@ -145,6 +145,28 @@ describe('processRequest: self-service acts only on the requester', () => {
     expect(deps.idp.writes()).toEqual([]);
   });
 
+  it.each([
+    ['reset my password for <@U_BOB>', ['U_BOB']],
+    ['reset the password of <@U_BOB> please', ['U_ALICE_SELF', 'U_BOB']],
+  ])('refuses "%s": a chat mention of someone else is a third party, even when the classifier saw none', async (text, mentions) => {
+    const deps = createScenario();
+    deps.classifier.set(text, { intent: 'password_reset' });
+    const id = await send(deps, PEOPLE.alice.chat, text, undefined, mentions.map((m) => (m === 'U_ALICE_SELF' ? PEOPLE.alice.chat : m)));
+    expect(await stored(deps, id)).toMatchObject({ state: 'refused', decision: { rule: 'self-service-target-only' }, params: { mentionedUsers: ['U_BOB'] } });
+    expect(deps.chat.escalations()).toEqual([expect.objectContaining({ requestId: id })]);
+    expect(deps.stepUp.started()).toEqual([]);
+    expect(deps.idp.writes()).toEqual([]);
+  });
+
+  it('serves a request that mentions only the requester themself', async () => {
+    const deps = createScenario();
+    const text = 'reset my password (I am <@me>)';
+    deps.classifier.set(text, { intent: 'password_reset' });
+    const id = await send(deps, PEOPLE.alice.chat, text, undefined, [PEOPLE.alice.chat]);
+    expect((await stored(deps, id)).params.mentionedUsers).toBeUndefined();
+    expect(deps.stepUp.started()).toHaveLength(1);
+  });
+
   it('accepts the requester naming their own email address', async () => {
     const deps = createScenario();
     const text = 'please unlock alice@example.com';

@@ -84,6 +84,9 @@ const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu;
 /** Someone other than the requester that the message names as the target, if any. */
 export function namedOtherTarget(request: ServiceRequest): string | undefined {
   if (request.params.namedTarget) return request.params.namedTarget;
+  // A chat mention ("reset the password of @Alice") names someone else as surely as an address does.
+  const mentioned = request.params.mentionedUsers?.[0];
+  if (mentioned !== undefined) return `a mentioned user (${mentioned})`;
   const own = request.requester.email?.normalize('NFKC').toLowerCase();
   // Invisible format characters (zero-width space, soft hyphen…) must not hide an address: "bob\u200b@…".
   const visible = request.text.normalize('NFKC').replace(/\p{Cf}/gu, '');
