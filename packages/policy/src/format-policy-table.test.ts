@@ -9,5 +9,6 @@ describe('formatPolicyTable', () => {
     expect(row('conditional_access_change')).toMatch(/high .*helpdesk_admin \(\+ approver step-up\)/);
     expect(row('privileged_access_request')).toMatch(/critical\s+refuse/);
     expect(table).toMatch(/requestable groups: design-team \(≤180d\), engineering/);
+    expect(table).toMatch(/flood control: 20 messages per 1 min per user · 5 helpdesk cards per 10 min per requester/);
   });
 });

@@ -22,5 +22,6 @@ export function formatPolicyTable(policy: PolicyDocument): string {
   out.push(`requestable apps: ${policy.catalogue.apps.map((a) => `${a.name}${a.maxDays ? ` (≤${a.maxDays}d)` : ''}`).join(', ') || '—'}`);
   out.push(`approvals: ${policy.approvals.order}, reminder after ${policy.approvals.reminderHours}h, expiry after ${policy.approvals.expiryHours}h`);
   out.push(`push rate limit: ${policy.stepUp.push.rateLimit.limit} per ${policy.stepUp.push.rateLimit.windowMinutes} min · velocity: ${policy.velocity.limit} per ${policy.velocity.windowMinutes} min · risk refused at: ${policy.riskSignals.refuseAt}`);
+  out.push(`flood control: ${policy.messages.rateLimit.limit} messages per ${policy.messages.rateLimit.windowMinutes} min per user · ${policy.helpdeskFlood.limit} helpdesk cards per ${policy.helpdeskFlood.windowMinutes} min per requester, then one summary card`);
   return out.join('\n');
 }

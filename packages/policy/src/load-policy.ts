@@ -65,6 +65,8 @@ function toEngine(document: PolicyDocument, text: string, source: string): Loade
     isPrivilegedName: (name: string) => privileged.has(normalizeName(name)),
     approvals: { reminderMs: document.approvals.reminderHours * HOUR, expiryMs: document.approvals.expiryHours * HOUR },
     velocity: { limit: document.velocity.limit, windowMs: document.velocity.windowMinutes * 60_000 },
+    messageRateLimit: { limit: document.messages.rateLimit.limit, windowMs: document.messages.rateLimit.windowMinutes * 60_000 },
+    helpdeskFlood: { limit: document.helpdeskFlood.limit, windowMs: document.helpdeskFlood.windowMinutes * 60_000 },
     helpdeskAdmins: document.helpdesk.admins.map((e) => e.toLowerCase()),
     conditionalAccess: document.conditionalAccess ?? { exclusionGroup: '', defaultDays: 0, maxDays: 0 },
     expiryNoticeMs: document.timeBound.noticeHours * HOUR,

@@ -20,6 +20,10 @@ const actionRule = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('refuse'), band }).strict(),
 ]);
 
+/** Flood-control defaults: generous for a person typing, tight for a script. */
+export const DEFAULT_MESSAGE_RATE_LIMIT = { limit: 20, windowMinutes: 1 };
+export const DEFAULT_HELPDESK_FLOOD = { limit: 5, windowMinutes: 10 };
+
 const catalogueEntry = z.object({ name: z.string().min(1), owner: email.optional(), maxDays: z.number().int().min(1).max(3650).optional() }).strict();
 
 export const policySchema = z
@@ -55,6 +59,17 @@ export const policySchema = z
       })
       .strict(),
     velocity: z.object({ limit: z.number().int().min(1).max(100), windowMinutes: z.number().min(1).max(1440) }).strict().default({ limit: 5, windowMinutes: 60 }),
+    /**
+     * Flood control, both optional (files written before them keep loading with the defaults):
+     * new messages one chat user may send per window (beyond: refused before classification or any
+     * IdP call, one reply per window), and helpdesk cards one requester's escalations may post per
+     * window (beyond: one summary card; security alerts always post).
+     */
+    messages: z
+      .object({ rateLimit: z.object({ limit: z.number().int().min(1).max(1000), windowMinutes: z.number().min(1).max(1440) }).strict() })
+      .strict()
+      .default({ rateLimit: DEFAULT_MESSAGE_RATE_LIMIT }),
+    helpdeskFlood: z.object({ limit: z.number().int().min(1).max(1000), windowMinutes: z.number().min(1).max(1440) }).strict().default(DEFAULT_HELPDESK_FLOOD),
     riskSignals: z.object({ refuseAt: z.enum(['low', 'medium', 'high']) }).strict().default({ refuseAt: 'medium' }),
     populations: z
       .array(z.object({ name: z.string().min(1), attribute: z.string().min(1), values: z.array(z.string().min(1)).min(1), deniedActions: z.array(z.string()).min(1) }).strict())

@@ -35,6 +35,16 @@ export interface PolicyEngine {
   readonly hash: string;
   evaluate(facts: PolicyFacts): Decision;
   readonly pushRateLimit: { limit: number; windowMs: number };
+  /**
+   * Flood control: new messages one chat user may send in the window. Beyond it a message is refused
+   * before it is classified or looked up in the IdP (no card, one reply per window).
+   */
+  readonly messageRateLimit: { limit: number; windowMs: number };
+  /**
+   * Flood control: helpdesk cards one requester's escalations may post in the window. Beyond it the
+   * cards are folded into one summary card; requests, states and audit events are unchanged.
+   */
+  readonly helpdeskFlood: { limit: number; windowMs: number };
   /** Minimum classifier confidence to act without asking. */
   readonly confidenceThreshold: number;
   /** How long a one-time secret waits for its owner. */

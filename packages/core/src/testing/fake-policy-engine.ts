@@ -22,6 +22,10 @@ export interface FakePolicyOptions {
   attesters?: ApproverRole[];
   catalogue?: { groups: CatalogueEntry[]; apps: CatalogueEntry[] };
   pushRateLimit?: { limit: number; windowMs: number };
+  /** Default: the default policy's 20 messages per minute. */
+  messageRateLimit?: { limit: number; windowMs: number };
+  /** Default: the default policy's 5 cards per 10 minutes. */
+  helpdeskFlood?: { limit: number; windowMs: number };
   velocity?: { limit: number; windowMs: number };
   refuseRiskAtOrAbove?: 'low' | 'medium' | 'high';
   confidenceThreshold?: number;
@@ -58,6 +62,8 @@ export function createFakePolicyEngine(options: FakePolicyOptions = {}): FakePol
     version,
     hash,
     pushRateLimit: options.pushRateLimit ?? { limit: 3, windowMs: 15 * 60_000 },
+    messageRateLimit: options.messageRateLimit ?? { limit: 20, windowMs: 60_000 },
+    helpdeskFlood: options.helpdeskFlood ?? { limit: 5, windowMs: 10 * 60_000 },
     confidenceThreshold: options.confidenceThreshold ?? 0.6,
     secretTtlMs: options.secretTtlMs ?? 60 * 60_000,
     catalogue: options.catalogue ?? { groups: [], apps: [] },

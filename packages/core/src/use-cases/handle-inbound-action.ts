@@ -15,7 +15,7 @@ import { notifyConversation, notifyHelpdesk, notifyRequester, notifyUpdate, requ
 import { applyEvent, recordAudit } from './request-journal';
 import { isVelocityRefusal } from './velocity';
 
-type Deps = Pick<CoreDeps, 'store' | 'audit' | 'queue' | 'clock' | 'policy' | 'agent' | 'logger' | 'vault' | 'chats'>;
+type Deps = Pick<CoreDeps, 'store' | 'audit' | 'queue' | 'clock' | 'policy' | 'agent' | 'logger' | 'vault' | 'chats' | 'rateLimiter'>;
 
 /** Gateway: a button click. Only the requester may answer their own clarification. Every click is audited. */
 export async function onInboundAction(deps: Deps, action: InboundAction): Promise<void> {

@@ -5,6 +5,8 @@ import type { CoreDeps } from './core-deps';
 import { createHash } from 'node:crypto';
 import { isAppError } from '../domain/app-error';
 import { applyWithRetry, recordAudit } from './request-journal';
+import type { HelpdeskFloodDeps } from './helpdesk-flood';
+import { admitHelpdeskCard } from './helpdesk-flood';
 
 /**
  * Chat output from use cases goes through the `chat.notify` queue, one job per message with a
@@ -54,7 +56,34 @@ export async function notifyRequester(deps: Pick<CoreDeps, 'queue'>, request: Se
   await deps.queue.enqueue({ name: 'chat.notify', requestId: request.id, step: `notify:${key}`, payload: { notification } });
 }
 
-export async function notifyHelpdesk(deps: Pick<CoreDeps, 'queue'>, request: ServiceRequest, key: string, escalation: Omit<Escalation, 'requestId'>): Promise<void> {
+export type HelpdeskDeps = Pick<CoreDeps, 'queue'> & HelpdeskFloodDeps;
+
+/**
+ * Posts an escalation card about `request` in the helpdesk channel (its case card), unless the
+ * requester's escalations are being folded (`helpdesk-flood.ts`): then a summary card, once per fold
+ * period, or nothing. `securityAlert`: something happened to an account — a push denied, a
+ * compromise reported, facts changed under an approved request. Such alerts are never folded: each
+ * needs a person now, and none can be produced by messages alone (each needs a push or an approval,
+ * which the push rate limit bounds). Everything a chat message alone can cause is folded in a flood,
+ * and the summary card names what it was about.
+ */
+export async function notifyHelpdesk(
+  deps: HelpdeskDeps,
+  request: ServiceRequest,
+  key: string,
+  escalation: Omit<Escalation, 'requestId'>,
+  options: { securityAlert?: boolean } = {},
+): Promise<void> {
+  if (!options.securityAlert) {
+    const admission = await admitHelpdeskCard(deps, request, key, escalation);
+    if (!admission.post) {
+      if (admission.summary) {
+        const summary: Notification = { kind: 'escalate', surface: request.conversation.surface, escalation: admission.summary };
+        await deps.queue.enqueue({ name: 'chat.notify', requestId: request.id, step: `escalate:${key}:folded-summary`, payload: { notification: summary } });
+      }
+      return;
+    }
+  }
   const buttons = escalation.buttons ?? caseButtons(request.id);
   const notification: Notification = { kind: 'escalate', surface: request.conversation.surface, escalation: { ...escalation, buttons, requestId: request.id } };
   await deps.queue.enqueue({ name: 'chat.notify', requestId: request.id, step: `escalate:${key}`, payload: { notification } });

@@ -38,7 +38,7 @@ export async function pollStepUp(deps: CoreDeps, requestId: string, attempt: num
       reason: 'Security: the Okta Verify push was denied or the wrong number was chosen. Possible account-takeover attempt.',
       facts: requestFacts(request),
       severity: 'critical',
-    });
+    }, { securityAlert: true });
     await applyEvent(deps, request, { type: 'verification_failed', result: 'rejected', reason: 'push rejected' });
     return;
   }

@@ -19,6 +19,7 @@ import { requestApprovals } from './request-approvals';
 import { askClarification, CHOSEN_BY_REQUESTER } from './clarification';
 import { cancelLatest } from './cancel-request';
 import { countRecentActions, countTowardsVelocity, VELOCITY_RULE } from './velocity';
+import { refuseIfFlooding } from './message-rate-limit';
 
 /**
  * Worker: understand a received request and take it as far as it can go without waiting:
@@ -34,6 +35,8 @@ export async function processRequest(deps: CoreDeps, requestId: string, options:
   if (request.state === 'received') {
     const chat = deps.chats[request.conversation.surface];
     if (!chat) throw new AppError('config.invalid', `surface ${request.conversation.surface} is not enabled in this worker`);
+    // Flood control first: a flooded message costs no profile lookup, classification, IdP call or card.
+    if (await refuseIfFlooding(deps, request)) return;
     const identity = await chat.lookupUser(request.requester.chatUserId, request.requester.chatTeamId);
     if (identity.isExternal || identity.isBot || identity.isDeleted) {
       // Never served: Slack Connect users from other organisations, bots, deactivated accounts (F19).

@@ -3,6 +3,7 @@ import { CHAT_ACTIONS } from '../domain/chat';
 import type { ActionKind, IntentName } from '../domain/intent';
 import { ACTION_LABELS } from '../domain/intent';
 import type { ServiceRequest } from '../domain/request';
+import { MESSAGE_RATE_LIMIT_RULE } from '../domain/flood-control';
 import { requestLabel, requestPhrase } from '../domain/request-label';
 
 /** Every sentence the bot says, in one place: plain text (surfaces escape it). */
@@ -100,6 +101,17 @@ export const replies = {
     tone: 'warning',
     buttons: [{ actionId: CHAT_ACTIONS.choose, value: `${requestId}|human_agent`, label: 'Talk to a person' }],
   }),
+  /**
+   * Flood control (policy `messageRateLimit`): said once per window, however many messages arrive in
+   * it; the others get no reply at all, so a flood cannot turn the bot into a flood back.
+   */
+  messageRateLimited: (windowMs: number): OutboundMessage => {
+    const minutes = Math.max(1, Math.round(windowMs / 60_000));
+    return {
+      text: `You've sent a lot of messages in a short time, so I'm pausing for ${minutes === 1 ? 'a minute' : `${minutes} minutes`}. Please wait a moment and try again; if it's urgent, ask for a person.`,
+      tone: 'warning',
+    };
+  },
   pushRateLimited: (): OutboundMessage => ({
     text: "I've already sent you several verification prompts in the last few minutes, so I won't send another one. I've passed your request to the helpdesk.",
     tone: 'warning',
@@ -187,6 +199,8 @@ export function intentLabel(intent: IntentName): string {
 }
 
 function describeState(request: ServiceRequest): string {
+  // Flood control refused it unread: nothing went to the helpdesk, so "passed to the helpdesk" would be wrong.
+  if (request.state === 'refused' && request.outcome?.summary === MESSAGE_RATE_LIMIT_RULE) return 'not read — too many messages at once';
   const states: Partial<Record<ServiceRequest['state'], string>> = {
     received: 'received',
     understood: 'being handled',
