@@ -53,5 +53,7 @@ const UNNAMED_PHRASES: Record<ActionKind, string> = {
 function duration(request: Described): string {
   const days = request.params.durationDays;
   if (days === undefined) return '';
-  return days === 1 ? ' for 1 day' : ` for ${days} days`;
+  const length = days === 1 ? ' for 1 day' : ` for ${days} days`;
+  const asked = request.params.requestedDays;
+  return asked !== undefined && asked > days ? `${length} (the most the policy allows; you asked for ${asked})` : length;
 }

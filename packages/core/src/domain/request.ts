@@ -164,6 +164,8 @@ export interface ServiceRequest {
     resourceName?: string;
     /** Requested duration, in days (time-bound access). */
     durationDays?: number;
+    /** What the requester asked for when the policy's maximum cut it short (shown to them and approvers). */
+    requestedDays?: number;
     /** The requester's own words on why (shown to approvers), plain text. */
     reason?: string;
     /** MFA reset without a usable factor: manager attestation + helpdesk instead of a push. */

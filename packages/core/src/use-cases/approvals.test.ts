@@ -170,6 +170,18 @@ describe('group membership: push, then the manager approves', () => {
     expect(deps.audit.forRequest(id).map((e) => e.type)).toContain('request.access_revoked');
   });
 
+  it.each([
+    ['add me to design-team for 9999 days', 30, /for 30 days \(the most the policy allows; you asked for 9999\)/],
+    ['add me to design-team for 0 days', 1, /for 1 day\b/],
+    ['temporarily add me to design-team', 7, /for 7 days\b/],
+  ])('"%s" grants %d days and says so (never the maximum for an odd length)', async (text, days, said) => {
+    const deps = scenario();
+    deps.classifier.set(text, { intent: 'group_membership_add', slots: { group: 'design-team' } });
+    const id = await ask(deps, P.alice.chat, text);
+    expect((await req(deps, id)).params.durationDays).toBe(days);
+    expect(texts(deps, `D_${P.alice.chat}`).join('\n')).toMatch(said);
+  });
+
   it('finds a catalogue name written in the message even when the classifier gave no slot', async () => {
     const deps = scenario();
     deps.classifier.set('please put me in design-team', { intent: 'group_membership_add' });

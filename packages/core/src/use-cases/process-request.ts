@@ -248,7 +248,8 @@ async function decide(deps: CoreDeps, request: ServiceRequest): Promise<void> {
     const defaultDays = decision.action === 'conditional_access_change' ? deps.policy.conditionalAccess.defaultDays : undefined;
     const grant = grantDays(requested, decision.maxDurationDays, defaultDays);
     if (grant.days !== undefined) {
-      request = { ...request, params: { ...request.params, durationDays: grant.days }, accessUntil: new Date(deps.clock.now().getTime() + grant.days * 86_400_000).toISOString() };
+      const requestedDays = grant.capped ? requested : undefined;
+      request = { ...request, params: { ...request.params, durationDays: grant.days, requestedDays }, accessUntil: new Date(deps.clock.now().getTime() + grant.days * 86_400_000).toISOString() };
     }
   }
   request = await applyEvent(deps, request, { type: 'decided', decision });

@@ -1,7 +1,7 @@
 import type { ServiceRequest } from '../domain/request';
 import type { FakeIdpApp } from '../testing';
 import { createFakeIdentityProvider, createFakePolicyEngine } from '../testing';
-import { resolveResource } from './resolve-resource';
+import { grantDays, parseDurationDays, resolveResource, TEMPORARY_GRANT_DAYS } from './resolve-resource';
 
 const policy = createFakePolicyEngine({
   privilegedGroups: ['Domain Admins', 'Design Admins'],
@@ -109,3 +109,37 @@ describe('resolveResource: apps resolve to exactly one IdP app labelled as the c
   });
 });
 
+
+describe('parseDurationDays: odd or missing lengths never become the policy maximum', () => {
+  it.each([
+    ['add me to design-team for 2 weeks', 14],
+    ['for three days please', 3],
+    ['for a month', 30],
+    ['for a fortnight', 14],
+    ['for 1.5 days', 2],
+    ['for 12 hours', 1],
+    ['for a couple of days', 2],
+    ['for the next 10 days', 10],
+    ['add me to design-team for 9999 days', 9999], // kept, so the cap is reported
+    ['add me to design-team for 0 days', 1], // least privilege, not the maximum
+    ['add me to design-team for -3 days', 1],
+    ['add me to design-team for half a day', 1],
+    ['just for today', 1],
+    ['I need it for a few hours', 1],
+    ['temporarily add me to design-team', TEMPORARY_GRANT_DAYS],
+    ['add me to design-team until Friday', TEMPORARY_GRANT_DAYS],
+    ['for a while', TEMPORARY_GRANT_DAYS],
+  ])('%j → %d', (text, days) => {
+    expect(parseDurationDays(text)).toBe(days);
+  });
+
+  it.each(['add me to design-team', 'I need Figma for work', 'for my project', 'add me to design-team, I have been here 3 years'])('%j asks for no length', (text) => {
+    expect(parseDurationDays(text)).toBeUndefined();
+  });
+
+  it('a length over the maximum is capped and flagged; none asked gives the maximum', () => {
+    expect(grantDays(9999, 180)).toEqual({ days: 180, capped: true });
+    expect(grantDays(undefined, 180)).toEqual({ days: 180, capped: false });
+    expect(grantDays(1, 180)).toEqual({ days: 1, capped: false });
+  });
+});

@@ -154,17 +154,37 @@ function typoDistance(a: string, b: string): number {
   return rows[a.length]?.[b.length] ?? 0;
 }
 
-const UNIT_DAYS: Record<string, number> = { hour: 1 / 24, hours: 1 / 24, day: 1, days: 1, week: 7, weeks: 7, month: 30, months: 30 };
-const WORDS: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, fourteen: 14, thirty: 30 };
+const UNIT_DAYS: Record<string, number> = { hour: 1 / 24, hours: 1 / 24, day: 1, days: 1, week: 7, weeks: 7, fortnight: 14, fortnights: 14, month: 30, months: 30, year: 365, years: 365 };
+const WORDS: Record<string, number> = {
+  a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12, fourteen: 14, fifteen: 15, twenty: 20, thirty: 30,
+  couple: 2, few: 3, several: 3, half: 0.5, zero: 0, no: 0,
+};
 
-/** "for 2 weeks", "for three days", "for a month" → days (rounded up); undefined when none is said. */
+/** How long a grant is when the requester says it is temporary but not for how long (a week). */
+export const TEMPORARY_GRANT_DAYS = 7;
+
+/**
+ * The length the requester asked for, in whole days (rounded up, at least 1), or undefined when they
+ * asked for none. Least privilege where the words are odd: "for 0 days" or "for -3 days" is the
+ * shortest grant (1 day), never the policy's maximum; "today", "a few hours", "half a day" are 1 day;
+ * "temporarily", "for a while", "until Friday" without a length we can read are a short grant
+ * (TEMPORARY_GRANT_DAYS) rather than the maximum. A huge number stays huge, so the cap is reported.
+ */
 export function parseDurationDays(text: string): number | undefined {
-  const match = /\bfor\s+(?:the\s+next\s+)?(\d{1,3}|[a-z]+)\s+(hours?|days?|weeks?|months?)\b/i.exec(text);
-  if (!match) return undefined;
-  const amount = /^\d+$/.test(match[1] ?? '') ? Number(match[1]) : WORDS[(match[1] ?? '').toLowerCase()];
-  const unit = UNIT_DAYS[(match[2] ?? '').toLowerCase()];
-  if (amount === undefined || unit === undefined || amount <= 0) return undefined;
-  return Math.max(1, Math.ceil(amount * unit));
+  const match = /\bfor\s+(?:the\s+next\s+|about\s+|around\s+|just\s+|only\s+)?(?:a\s+)?(-?\s?\d+(?:[.,]\d+)?|[a-z]+)(?:\s+(?:of|more))?\s+(?:full\s+)?(hours?|days?|weeks?|fortnights?|months?|years?)\b/i.exec(text);
+  if (match) {
+    const raw = (match[1] ?? '').replace(/\s+/g, '').replace(',', '.').toLowerCase();
+    const amount = /^-?\d+(?:\.\d+)?$/.test(raw) ? Number(raw) : WORDS[raw];
+    const unit = UNIT_DAYS[(match[2] ?? '').toLowerCase()];
+    if (amount !== undefined && unit !== undefined) return Math.max(1, Math.ceil(amount * unit));
+  }
+  if (/\bfor\s+(?:a|one)\s+(?:fortnight|week|month|year)\b/i.test(text)) {
+    const unit = /fortnight|week|month|year/i.exec(text)?.[0]?.toLowerCase() ?? 'week';
+    return UNIT_DAYS[unit];
+  }
+  if (/\b(?:today|tonight|this (?:morning|afternoon|evening)|for the (?:day|morning|afternoon|evening)|(?:half|rest of) (?:a|the) day|(?:a|an|one|few|couple of) (?:hours?|minutes?))\b/i.test(text)) return 1;
+  if (/\b(?:temporar(?:y|ily)|for a (?:while|bit|short (?:time|while))|short[- ]term|until|till|til)\b/i.test(text)) return TEMPORARY_GRANT_DAYS;
+  return undefined;
 }
 
 /**
