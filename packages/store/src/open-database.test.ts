@@ -24,7 +24,13 @@ describe('openDatabase', () => {
 
   it('reports an unreachable PostgreSQL as a retryable error', async () => {
     const error = await openDatabase({ url: 'postgres://nobody@127.0.0.1:1/none' }).catch((thrown: unknown) => thrown);
-    expect(error).toMatchObject({ code: 'internal', retryable: true });
+    expect(error).toMatchObject({ code: 'internal', retryable: true, message: 'PostgreSQL at 127.0.0.1:1 does not answer (connection refused). Start PostgreSQL or fix DATABASE_URL.' });
+  });
+
+  it('names an unknown host in one sentence, without the credentials', async () => {
+    const error = await openDatabase({ url: 'postgres://kw:s3cret@no-such-host.invalid:5432/none' }).catch((thrown: unknown) => thrown);
+    expect(error).toMatchObject({ code: 'internal', message: 'The PostgreSQL host in DATABASE_URL (no-such-host.invalid:5432) cannot be resolved. Fix DATABASE_URL.' });
+    expect(String((error as Error).message)).not.toContain('s3cret');
   });
 
   describe('PGlite on disk', () => {

@@ -71,9 +71,27 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Opened
     }
   } catch (error) {
     await opened.close().catch(() => undefined);
+    const unreachable = options.url === undefined ? undefined : unreachableSentence(options.url, error);
+    if (unreachable !== undefined) throw new AppError('internal', unreachable, { cause: error, retryable: true });
     throw new AppError('internal', `database unavailable or migration failed: ${(error as Error).message}`, { cause: error, retryable: true });
   }
   return opened;
+}
+
+/** One sentence for a PostgreSQL server that cannot be reached at all (no credentials in it), else undefined. */
+export function unreachableSentence(url: string, error: unknown): string | undefined {
+  let where = 'the DATABASE_URL host';
+  try {
+    const parsed = new URL(url);
+    where = `${parsed.hostname || 'localhost'}:${parsed.port || '5432'}`;
+  } catch {
+    // keep the generic wording
+  }
+  const code = (error as { code?: unknown }).code;
+  if (code === 'ECONNREFUSED') return `PostgreSQL at ${where} does not answer (connection refused). Start PostgreSQL or fix DATABASE_URL.`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `The PostgreSQL host in DATABASE_URL (${where}) cannot be resolved. Fix DATABASE_URL.`;
+  if (code === 'ETIMEDOUT' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return `PostgreSQL at ${where} cannot be reached (${String(code)}). Check the network or DATABASE_URL.`;
+  return undefined;
 }
 
 function openPostgres(url: string, schema: string, options: OpenDatabaseOptions): OpenedDatabase {

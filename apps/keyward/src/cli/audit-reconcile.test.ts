@@ -24,7 +24,7 @@ function setup(files: Record<string, string>, audit: AuditRecord[]): { deps: Aud
       stderr: err.stream,
       readFile: (path) => {
         const text = files[path];
-        if (text === undefined) throw new Error(`ENOENT: ${path}`);
+        if (text === undefined) throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT' });
         return text;
       },
       loadIdpWrites: async (range) => {
@@ -77,6 +77,12 @@ describe('keyward audit reconcile --entra-audit-log', () => {
     expect(await runAuditReconcile(['--entra-audit-log=entra.json', '--actor', BOT_APP_ID], out.stream, deps)).toBe(1);
     expect(out.text()).toContain('OURS ONLY');
     expect(out.text()).toContain('rq_other');
+  });
+
+  it('says in one sentence that the export file does not exist (no raw ENOENT)', async () => {
+    const { deps, err } = setup({}, []);
+    expect(await runAuditReconcile(['--okta-system-log', '/nonexistent.json'], collect().stream, deps)).toBe(2);
+    expect(err()).toBe('/nonexistent.json does not exist. Give the path of the exported JSON file.\n');
   });
 
   it('refuses an Entra export without --actor, both sources at once, or a file that is not an export', async () => {

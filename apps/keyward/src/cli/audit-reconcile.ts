@@ -43,9 +43,17 @@ export async function runAuditReconcile(args: string[], out: NodeJS.WritableStre
   }
   const actorIds = values.actor ? values.actor.split(',').map((id) => id.trim()).filter((id) => id !== '') : undefined;
 
+  const file = (entra ?? okta) as string;
+  let text: string;
+  try {
+    text = deps.readFile(file);
+  } catch (error) {
+    deps.stderr.write(`${unreadableFile(file, error)}\n`);
+    return 2;
+  }
   let parsed: { kind: 'okta'; events: ReturnType<typeof parseOktaSystemLogExport> } | { kind: 'entra'; events: ReturnType<typeof parseEntraAuditExport> };
   try {
-    parsed = entra ? { kind: 'entra', events: parseEntraAuditExport(deps.readFile(entra)) } : { kind: 'okta', events: parseOktaSystemLogExport(deps.readFile(okta as string)) };
+    parsed = entra ? { kind: 'entra', events: parseEntraAuditExport(text) } : { kind: 'okta', events: parseOktaSystemLogExport(text) };
   } catch (error) {
     deps.stderr.write(`${(error as Error).message}\n`);
     return 2;
@@ -83,4 +91,19 @@ function defaultDeps(): AuditReconcileDeps {
       }
     },
   };
+}
+
+/** Why an export file cannot be read, as one sentence. */
+function unreadableFile(file: string, error: unknown): string {
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'ENOENT':
+      return `${file} does not exist. Give the path of the exported JSON file.`;
+    case 'EACCES':
+    case 'EPERM':
+      return `${file} cannot be read (permission denied).`;
+    case 'EISDIR':
+      return `${file} is a folder; give the exported JSON file inside it.`;
+    default:
+      return `${file} cannot be read: ${(error as Error).message}`;
+  }
 }

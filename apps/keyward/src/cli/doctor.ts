@@ -158,9 +158,13 @@ async function checkRedisServer(config: KeywardConfig): Promise<DoctorFinding[]>
     for (const f of await checkRedis(redis)) findings.push(redisFinding(config, f));
     return findings;
   } catch (error) {
-    const detail = `${redactUrl(url)}: ${error instanceof Error ? error.message : String(error)}`;
-    if (!config.redisUrl && config.embedded) return [{ area, check: 'connect', level: 'info', detail: `${detail}; npm start will run a private redis-server from PATH` }];
-    return [{ area, check: 'connect', level: 'critical', detail }];
+    const detail = `${redactUrl(url)} does not answer (${error instanceof Error ? error.message : String(error)})`;
+    if (config.embedded && !config.database.url) {
+      // The embedded default falls back (ensureRedis): say what npm start will do instead.
+      if (!config.redisUrl) return [{ area, check: 'connect', level: 'info', detail: `${detail}; npm start will run a private redis-server from PATH` }];
+      return [{ area, check: 'connect', level: 'warning', detail: `${detail}; npm start will fall back to 127.0.0.1:6379 or a private redis-server (the embedded default only)` }];
+    }
+    return [{ area, check: 'connect', level: 'critical', detail: `${detail}. Start Redis or fix REDIS_URL.` }];
   } finally {
     redis.disconnect();
   }

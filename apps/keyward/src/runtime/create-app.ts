@@ -66,7 +66,7 @@ export async function startKeyward(config: KeywardConfig, options: { role: Role;
     for (const warning of config.warnings) logger.warn({}, warning);
     const policy = loadPolicy(config.policyFile);
 
-    const redisHandle = await ensureRedis({ url: config.redisUrl, sentinel: config.redis.sentinel, cluster: config.redis.cluster, embedded: config.embedded, dataDir: config.dataDir, logger });
+    const redisHandle = await ensureRedis({ url: config.redisUrl, sentinel: config.redis.sentinel, cluster: config.redis.cluster, embedded: config.embedded, sharedDatabase: config.database.url !== undefined, dataDir: config.dataDir, logger });
     closers.push(() => redisHandle.stop());
     // BullMQ 6 takes the URL (or the Sentinel options) itself, a Cluster as a client (closed after the
     // queues and workers that use it: closers run in reverse).
@@ -78,6 +78,8 @@ export async function startKeyward(config: KeywardConfig, options: { role: Role;
     closers.push(async () => redis.disconnect());
     for (const finding of await checkRedis(redis)) {
       if (finding.level === 'critical') logger.error({ finding: finding.message }, 'REDIS MISCONFIGURED: queued jobs may be lost');
+      // The embedded default is a demo: the doctor rates these as information there, and so does the log.
+      else if (finding.level === 'warning' && config.embedded) logger.info({ finding: finding.message }, 'redis');
       else if (finding.level === 'warning') logger.warn({ finding: finding.message }, 'redis');
     }
 

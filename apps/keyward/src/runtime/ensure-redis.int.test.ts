@@ -91,3 +91,23 @@ describe('cluster handle and queue connection', () => {
     expect(plain.connection).toEqual({ url: REDIS_URL, maxRetriesPerRequest: null });
   });
 });
+
+describe('ensureRedis with a REDIS_URL that does not answer', () => {
+  const silentUrl = async (): Promise<string> => `redis://127.0.0.1:${await freePort()}`;
+
+  it('outside the embedded default: refused with one sentence', async () => {
+    const url = await silentUrl();
+    await expect(ensureRedis({ url, embedded: false, dataDir: tmpdir(), logger: silentLogger })).rejects.toThrow(`REDIS_URL ${url} is not reachable. Start Redis or fix REDIS_URL.`);
+  });
+
+  it('embedded default with a shared PostgreSQL: refused, never a private Redis beside a shared database', async () => {
+    const url = await silentUrl();
+    await expect(ensureRedis({ url, embedded: true, sharedDatabase: true, dataDir: tmpdir(), logger: silentLogger })).rejects.toThrow(/is not reachable\. Start Redis or fix REDIS_URL\. Keyward processes sharing a PostgreSQL database must share this Redis too\./);
+  });
+
+  it('embedded default alone: falls back to the Redis on 127.0.0.1:6379, as the README orders it', async () => {
+    if (REDIS_URL !== 'redis://127.0.0.1:6379') return; // the machine's Redis is elsewhere: nothing to fall back to
+    const handle = await ensureRedis({ url: await silentUrl(), embedded: true, dataDir: tmpdir(), logger: silentLogger });
+    expect(handle).toMatchObject({ url: 'redis://127.0.0.1:6379', origin: 'local' });
+  });
+});

@@ -98,10 +98,11 @@ export const REDIS_INSTALL_HINT =
 /**
  * Embedded default (DESIGN.md): use REDIS_URL if reachable, else a Redis already on
  * 127.0.0.1:6379, else start a private redis-server from PATH (AOF on, noeviction, data under
- * DATA_DIR), else say exactly how to install one. Outside the embedded default a configured
- * REDIS_URL must answer: silently queueing into a private Redis would split the deployment.
+ * DATA_DIR), else say exactly how to install one. Outside the embedded default — or when the
+ * database is a shared PostgreSQL (`sharedDatabase`) — a configured REDIS_URL must answer: silently
+ * queueing into another Redis would split the deployment.
  */
-export async function ensureRedis(options: { url?: string; sentinel?: RedisSentinelConfig; cluster?: RedisClusterConfig; embedded: boolean; dataDir: string; logger: Logger }): Promise<RedisHandle> {
+export async function ensureRedis(options: { url?: string; sentinel?: RedisSentinelConfig; cluster?: RedisClusterConfig; embedded: boolean; sharedDatabase?: boolean; dataDir: string; logger: Logger }): Promise<RedisHandle> {
   if (options.cluster) {
     const handle = clusterHandle(options.cluster);
     // Same rule as a configured URL: outside the embedded default the configured Redis must answer.
@@ -119,11 +120,14 @@ export async function ensureRedis(options: { url?: string; sentinel?: RedisSenti
   }
   if (options.url) {
     if (await answers(options.url)) return { url: options.url, origin: 'configured', options: { url: options.url }, stop: async () => undefined };
-    if (!options.embedded) throw new AppError('config.invalid', `REDIS_URL ${redactUrl(options.url)} is not reachable. Start Redis or fix REDIS_URL.`);
-    options.logger.warn({ url: redactUrl(options.url) }, 'REDIS_URL is not reachable; trying a local Redis');
+    if (!options.embedded || options.sharedDatabase) {
+      const why = options.embedded ? ' Keyward processes sharing a PostgreSQL database must share this Redis too.' : '';
+      throw new AppError('config.invalid', `REDIS_URL ${redactUrl(options.url)} is not reachable. Start Redis or fix REDIS_URL.${why}`);
+    }
+    options.logger.warn({ url: redactUrl(options.url) }, 'REDIS_URL does not answer; the embedded default falls back to 127.0.0.1:6379 or a private redis-server');
   }
   const local = 'redis://127.0.0.1:6379';
-  if (!options.url && (await answers(local))) return { url: local, origin: 'local', options: { url: local }, stop: async () => undefined };
+  if (options.url !== local && (await answers(local))) return { url: local, origin: 'local', options: { url: local }, stop: async () => undefined };
   return startPrivateRedis(options.dataDir, options.logger);
 }
 
