@@ -5,6 +5,7 @@ import { runClassify } from './cli/classify';
 import { runEval } from './cli/eval';
 import { runStart } from './cli/start';
 import { runPolicyShow } from './cli/policy-show';
+import { runVault, VAULT_HELP } from './cli/vault-command';
 
 const HELP = `Usage: npx keyward <command> [options]
 
@@ -16,6 +17,7 @@ ${AUDIT_HELP}
                                       credential age and Redis; prints a table, exits 1 on a critical finding.
   policy show [--file policy.yaml]    Print the effective policy as a table (action × band × verification ×
                                       approvers × populations); exits 1 when the file is invalid or contradicts itself.
+${VAULT_HELP}
   classify                            Read messages (one per line) on stdin; print one JSON line each:
                                       {"text","intent","confidence","slots"} (OpenAI when OPENAI_API_KEY is set).
   eval                                Measure the classifiers (offline, and OpenAI via a local fake) and
@@ -45,6 +47,8 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     case 'classify':
       return runClassify(rest);
+    case 'vault':
+      return runVault(rest);
     case 'eval':
       return runEval(rest);
     default:

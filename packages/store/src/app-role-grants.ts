@@ -27,5 +27,7 @@ export function renderAppRoleGrants(options: { schema: string; role: string }): 
     // The SIEM outbox is a queue: delivered rows are deleted. Its cursors move as destinations accept.
     `grant select, insert, delete on ${s}.siem_outbox to ${r}`,
     `grant select, insert, update on ${s}.siem_delivery to ${r}`,
+    // The vault key's fingerprint: recorded once; only the owner replaces it (`keyward vault adopt-key`).
+    `grant select, insert on ${s}.vault_key_check to ${r}`,
   ];
 }

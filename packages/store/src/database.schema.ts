@@ -87,4 +87,11 @@ export interface KeywardDatabase {
   siem_outbox: SiemOutboxTable;
   siem_delivery: SiemDeliveryTable;
   audit_checkpoint: AuditCheckpointTable;
+  vault_key_check: VaultKeyCheckTable;
+}
+
+export interface VaultKeyCheckTable {
+  id: number;
+  fingerprint: string;
+  recorded_at: Date;
 }

@@ -4,6 +4,8 @@ export type { KeywardDatabase } from './database.schema';
 export { PGliteDialect } from './pglite-dialect';
 export { createSqlRequestStore } from './sql-request-store';
 export { createSqlSecretVault } from './sql-secret-vault';
+export { checkVaultKey, vaultKeyFingerprint } from './vault-key-check';
+export type { VaultKeyCheck } from './vault-key-check';
 export type { SqlSecretVault, SqlSecretVaultOptions } from './sql-secret-vault';
 export { createSqlAuditLog } from './sql-audit-log';
 export { verifyStoredAuditChain } from './verify-stored-audit-chain';

@@ -102,6 +102,18 @@ async function run(db: Kysely<any>, statements: readonly string[]): Promise<void
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': { up: (db) => run(db, INITIAL_UP), down: (db) => run(db, INITIAL_DOWN) },
   '0002_siem_outbox_and_retention': { up: (db) => run(db, SIEM_RETENTION_UP), down: (db) => run(db, SIEM_RETENTION_DOWN) },
+  // 0003: the fingerprint of the key that seals one-time secrets (vault-key-check.ts), one row.
+  '0003_vault_key_check': {
+    up: (db) =>
+      run(db, [
+        `create table vault_key_check (
+           id integer primary key default 1 check (id = 1),
+           fingerprint text not null,
+           recorded_at timestamptz not null
+         )`,
+      ]),
+    down: (db) => run(db, ['drop table vault_key_check']),
+  },
 };
 
 /** In-code migrations (no files to ship or find at run time). Names sort in the order they apply. */

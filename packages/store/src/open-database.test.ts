@@ -79,7 +79,7 @@ describe('openDatabase', () => {
       try {
         expect(await createSqlRequestStore(reopened.db).get(request.id)).toEqual(request);
         const migrations = await sql<{ name: string }>`select name from kysely_migration`.execute(reopened.db);
-        expect(migrations.rows.map((r) => r.name)).toEqual(['0001_initial', '0002_siem_outbox_and_retention']);
+        expect(migrations.rows.map((r) => r.name)).toEqual(['0001_initial', '0002_siem_outbox_and_retention', '0003_vault_key_check']);
         expect(await createSqlRequestStore(reopened.db).claimInboundEvent('outside', new Date())).toBe(false);
       } finally {
         await reopened.close();

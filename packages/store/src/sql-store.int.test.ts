@@ -55,7 +55,7 @@ describe('PostgreSQL, two processes (two pools on one schema)', () => {
 
   it('ran the migrations once', async () => {
     const rows = await sql<{ name: string }>`select name from kysely_migration`.execute(first.db);
-    expect(rows.rows.map((r) => r.name)).toEqual(['0001_initial', '0002_siem_outbox_and_retention']);
+    expect(rows.rows.map((r) => r.name)).toEqual(['0001_initial', '0002_siem_outbox_and_retention', '0003_vault_key_check']);
   });
 
   it('keeps one unbroken chain under 50 concurrent appends from both pools', async () => {

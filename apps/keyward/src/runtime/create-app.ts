@@ -17,7 +17,7 @@ import { createClassifier } from '@keyward/intent';
 import { checkRedis, createBullActionQueue, createJobWorkers, createRedisRateLimiter } from '@keyward/jobs';
 import type { JobWorkers } from '@keyward/jobs';
 import { loadPolicy } from '@keyward/policy';
-import { createSqlAuditLog, createSqlRequestStore, createSqlSecretVault, createSqlSiemOutbox } from '@keyward/store';
+import { checkVaultKey, createSqlAuditLog, createSqlRequestStore, createSqlSecretVault, createSqlSiemOutbox } from '@keyward/store';
 import { openAppDatabase } from './open-app-database';
 import type { OktaFake } from '@keyward/testkit';
 import { createGatewayServer } from '../gateway/http-server';
@@ -96,7 +96,14 @@ export async function startKeyward(config: KeywardConfig, options: { role: Role;
       siemFailing: async () => Object.fromEntries((await siemOutbox.states()).map((s) => [s.destination, s.attempts > 0])),
     });
     const audit = instrumentAuditLog(createSqlAuditLog(database.db, { siemOutbox: config.operations.siemDestinations.length > 0 }), metrics);
-    const vault = createSqlSecretVault(database.db, { key: resolveSecretKey(config.secretKey, config.dataDir) });
+    const secretKey = resolveSecretKey(config.secretKey, config.dataDir);
+    // Every process on one database must seal and open secrets with one key: a second key is refused
+    // here, not discovered when an employee clicks "Show my reset link". PGlite keeps the database and
+    // a generated key in one DATA_DIR for one process, so a new key there is a deliberate reset.
+    if ((await checkVaultKey(database.db, secretKey, { adopt: config.database.url === undefined })) === 'adopted') {
+      logger.warn({}, 'the vault key changed: one-time secrets sealed under the old key were deleted');
+    }
+    const vault = createSqlSecretVault(database.db, { key: secretKey });
 
     let sandbox: OktaFake | undefined;
     let okta: OktaAdapterOptions | undefined;

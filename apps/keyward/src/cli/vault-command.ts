@@ -1,0 +1,33 @@
+import { loadConfig } from '@keyward/config';
+import { checkVaultKey } from '@keyward/store';
+import { openAppDatabase } from '../runtime/open-app-database';
+import { resolveSecretKey } from '../runtime/secret-key';
+
+export const VAULT_HELP = `  vault adopt-key                     After changing SECRET_ENCRYPTION_KEY on purpose (every process stopped):
+                                      make this key the database's vault key; pending one-time secrets are deleted.`;
+
+/**
+ * `keyward vault adopt-key`: the one deliberate way to change the key that seals one-time secrets on a
+ * shared database (start-up refuses a key other than the recorded one). Run with the schema owner's
+ * DATABASE_URL and the new SECRET_ENCRYPTION_KEY while no Keyward process runs.
+ */
+export async function runVault(args: string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
+  if (args[0] !== 'adopt-key' || args.length > 1) {
+    process.stderr.write(`Usage: npx keyward vault adopt-key\n`);
+    return 2;
+  }
+  const config = loadConfig();
+  const database = await openAppDatabase(config);
+  try {
+    const result = await checkVaultKey(database.db, resolveSecretKey(config.secretKey, config.dataDir), { adopt: true });
+    const said = {
+      recorded: 'recorded this key as the vault key (there was none).',
+      matches: 'this key already is the vault key; nothing changed.',
+      adopted: 'this key is now the vault key; one-time secrets sealed under the old key were deleted (their owners are told they expired). Give every host this SECRET_ENCRYPTION_KEY.',
+    }[result];
+    out.write(`${said}\n`);
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
