@@ -98,6 +98,31 @@ describe('BullMQ queue and workers (real Redis)', () => {
     expect(calls.filter((c) => c.requestId === 'rq_f').map((c) => c.name).sort()).toEqual(['approval.click', 'approval.expire', 'approval.notify']);
   });
 
+  it('an IdP 429 on an action pauses the actions queue until the server reset; the job spends an attempt (a storm stays bounded)', async () => {
+    const at: Record<string, number[]> = {};
+    const stamp = (id: string): void => void (at[id] ??= []).push(Date.now());
+    failNext['rq_429'] = new AppError('idp.rate_limited', 'Okta 429', { retryable: true, retryAfterMs: 600 });
+    await queue.enqueue({ name: 'action.execute', requestId: 'rq_429', step: 'execute' });
+    await waitFor(() => calls.some((c) => c.requestId === 'rq_429'));
+    stamp('rq_429');
+    // Queued while the pause holds: it must wait for the reset too (one 429 stands for the window).
+    await queue.enqueue({ name: 'action.execute', requestId: 'rq_after_429', step: 'execute' });
+    // Another queue is not paused.
+    await queue.enqueue({ name: 'chat.notify', requestId: 'rq_notify_429', step: 'notify:x' });
+    await waitFor(() => calls.some((c) => c.requestId === 'rq_notify_429'));
+    stamp('rq_notify_429');
+    await waitFor(() => calls.some((c) => c.requestId === 'rq_after_429'));
+    stamp('rq_after_429');
+    await waitFor(() => calls.filter((c) => c.requestId === 'rq_429').length === 2);
+    stamp('rq_done');
+    const retried = calls.filter((c) => c.requestId === 'rq_429');
+    expect(retried.map((c) => c.attemptsMade)).toEqual([0, 1]);
+    expect((at['rq_notify_429']?.[0] ?? 0) - (at['rq_429']?.[0] ?? 0)).toBeLessThan(500);
+    expect((at['rq_after_429']?.[0] ?? 0) - (at['rq_429']?.[0] ?? 0)).toBeGreaterThanOrEqual(500);
+    expect((at['rq_done']?.[0] ?? 0) - (at['rq_429']?.[0] ?? 0)).toBeGreaterThanOrEqual(500);
+    expect(gaveUp.filter((g) => g.code === 'idp.rate_limited')).toEqual([]);
+  });
+
   it('delays a delayed job', async () => {
     const before = Date.now();
     await queue.enqueue({ name: 'stepup.poll', requestId: 'rq_e', step: 'poll:1', delayMs: 400 });

@@ -27,6 +27,17 @@ export interface JobWorkers {
   close(): Promise<void>;
 }
 
+/** The queue of IdP writes: an IdP 429 pauses it as a whole until the server's reset. */
+const RATE_LIMITED_QUEUE = QUEUES['action.execute'];
+/** Longest pause we take from a server's reset time (Okta's windows are a minute). */
+const MAX_RATE_LIMIT_PAUSE_MS = 5 * 60_000;
+
+/** The server-given wait of an IdP 429, or undefined for any other error. */
+function serverRateLimitWait(error: unknown): number | undefined {
+  if (!isAppError(error) || error.code !== 'idp.rate_limited' || error.retryAfterMs === undefined || error.retryAfterMs <= 0) return undefined;
+  return Math.min(MAX_RATE_LIMIT_PAUSE_MS, Math.ceil(error.retryAfterMs));
+}
+
 export function createJobWorkers(options: WorkerOptions): JobWorkers {
   // One BullMQ Worker per queue; several job names may share a queue, so dispatch by job.name.
   const queueNames = [...new Set(JOB_NAMES.map((name) => QUEUES[name]))];
@@ -46,6 +57,15 @@ export function createJobWorkers(options: WorkerOptions): JobWorkers {
         try {
           await options.handlers[name](parsed.data, { attemptsMade: job.attemptsMade, jobId: job.id ?? '' });
         } catch (error) {
+          const pauseMs = queueName === RATE_LIMITED_QUEUE ? serverRateLimitWait(error) : undefined;
+          if (pauseMs !== undefined) {
+            // The IdP said when its window resets. Stop every worker process from taking more writes
+            // until then (BullMQ's manual rate limit, kept in Redis) instead of letting each queued
+            // write meet the same 429. This job still fails and spends an attempt (its backoff is at
+            // least the reset), so a storm that never ends gives up and is escalated.
+            log.info({ pauseMs }, 'IdP rate limit: actions paused until its reset');
+            await worker.rateLimit(pauseMs).catch((limitError: unknown) => log.warn({ err: String(limitError) }, 'could not pause the actions queue'));
+          }
           log.warn({ code: isAppError(error) ? error.code : 'internal', retryable: isAppError(error) ? error.retryable : true, err: error instanceof Error ? error.message : String(error) }, 'job failed');
           throw toQueueError(error);
         }
@@ -54,6 +74,9 @@ export function createJobWorkers(options: WorkerOptions): JobWorkers {
         connection: options.connection,
         prefix: options.prefix,
         concurrency: options.concurrency ?? 10,
+        // BullMQ honours a manual rate limit (worker.rateLimit) only on a worker with a limiter; this
+        // one never binds by itself (a million jobs a second).
+        ...(queueName === RATE_LIMITED_QUEUE ? { limiter: { max: 1_000_000, duration: 1000 } } : {}),
         lockDuration,
         // A dead worker's jobs are taken over once their lock has expired and a stalled check has run;
         // checking at half the lock keeps the take-over near one lock duration (BullMQ's default
