@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CHAT_ACTIONS, NOTE_ACTIONS } from '@keyward/core';
+import { BUTTON_OWNERS, CHAT_ACTIONS, NOTE_ACTIONS, replies } from '@keyward/core';
 import type { AuditLog, ChatActionId, ChatButton, InboundAction, InboundHandlers, InboundMessage, Logger } from '@keyward/core';
 import type { ConsolePerson } from './console-directory';
 import type { AuditFeed } from './audit-feed';
@@ -151,17 +151,25 @@ export function createConsoleApi(deps: ConsoleApiDeps): ConsoleApi {
       // The click must match a button the bot really posted — in this person's own DM or on a case
       // card in the helpdesk channel — as on Slack, where a click arrives signed with the message it
       // came from. It also stops a stale page clicking a card that has since moved to its final state.
+      const ownDm = dmChannelId(chatUserId);
       let carrier: { buttons?: ChatButton[]; threadId: string } | undefined;
       if (channelId === HELPDESK_CHANNEL_ID) {
         const card = surface.getEscalation(messageId);
         carrier = card === undefined ? undefined : { ...(card.buttons === undefined ? {} : { buttons: card.buttons }), threadId: card.id };
-      } else if (channelId === dmChannelId(chatUserId)) {
+      } else if (channelId === ownDm) {
         carrier = surface.getMessage(channelId, messageId);
-      } else {
-        throw new HttpProblem(403, 'action.forbidden', 'You can only click buttons in your own DM or in the helpdesk channel.');
       }
-      const hasButton = carrier?.buttons?.some((button) => button.actionId === actionId && button.value === value);
-      if (carrier === undefined || hasButton !== true) {
+      if (!carries(carrier, actionId, value)) {
+        // Refused either way; the reason must be the true one. A live button in another person's DM
+        // (only the API can reach it) is theirs, not stale: say whose it is, by role, never by name.
+        const elsewhere = surface.findMessage(messageId);
+        if (elsewhere !== undefined && elsewhere.channelId !== ownDm && elsewhere.chatUserId !== chatUserId && carries(elsewhere, actionId, value)) {
+          deps.logger.warn({ chatUserId, channelId: elsewhere.channelId, messageId, actionId }, "console click refused: the button is in someone else's DM");
+          throw new HttpProblem(403, 'action.not_yours', replies.notYourButton(BUTTON_OWNERS[actionId]).text);
+        }
+        if (channelId !== HELPDESK_CHANNEL_ID && channelId !== ownDm) {
+          throw new HttpProblem(403, 'action.forbidden', 'You can only click buttons in your own DM or in the helpdesk channel.');
+        }
         throw new HttpProblem(409, 'action.stale', 'That button is no longer available. The message has changed.');
       }
       const action: InboundAction = {
@@ -209,6 +217,11 @@ function readNote(body: JsonObject, actionId: ChatActionId): string | undefined 
     throw new HttpProblem(400, 'body.invalid', 'Write a note: the requester will see it.');
   }
   return note;
+}
+
+/** The message still shows this very button (same action, same value). */
+function carries<T extends { buttons?: ChatButton[] }>(message: T | undefined, actionId: ChatActionId, value: string): message is T {
+  return message?.buttons?.some((button) => button.actionId === actionId && button.value === value) === true;
 }
 
 function isChatActionId(value: string): value is ChatActionId {

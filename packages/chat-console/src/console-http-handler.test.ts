@@ -189,21 +189,48 @@ describe('console http handler: chat', () => {
     ]);
   });
 
-  it('refuses a click on a button that is not on the message (stale card, forged value, other DM)', async () => {
+  it('refuses a click on a button that is not on the message (stale card, forged value)', async () => {
     const cardId = await h.surface.post({ surface: 'console', channelId: 'dm-alice' }, {
       text: 'Sure?',
       buttons: [{ actionId: CHAT_ACTIONS.choose, value: 'push:req-1', label: 'Yes' }],
     });
     const attempts = [
       { chatUserId: 'alice', actionId: CHAT_ACTIONS.choose, value: 'push:req-2', messageId: cardId },
-      { chatUserId: 'bob', actionId: CHAT_ACTIONS.choose, value: 'push:req-1', messageId: cardId },
+      { chatUserId: 'bob', actionId: CHAT_ACTIONS.choose, value: 'push:req-2', messageId: cardId },
       { chatUserId: 'alice', actionId: CHAT_ACTIONS.cancelRequest, value: 'push:req-1', messageId: cardId },
     ];
     for (const attempt of attempts) expect((await h.postJson('/console/api/actions', attempt)).status).toBe(409);
     await h.surface.update({ surface: 'console', channelId: 'dm-alice' }, cardId, { text: 'Confirmed.' });
     const stale = { chatUserId: 'alice', actionId: CHAT_ACTIONS.choose, value: 'push:req-1', messageId: cardId };
-    expect((await h.postJson('/console/api/actions', stale)).status).toBe(409);
+    const refused = await h.postJson('/console/api/actions', stale);
+    expect(refused.status).toBe(409);
+    expect(await json(refused)).toEqual({ error: { code: 'action.stale', message: 'That button is no longer available. The message has changed.' } });
+    // Gone is gone, whoever clicks: once the card is final, nobody is told it belongs to someone else.
+    expect((await h.postJson('/console/api/actions', { ...stale, chatUserId: 'bob' })).status).toBe(409);
     expect(h.handlers.actions).toHaveLength(0);
+  });
+
+  it("refuses a click on a live button in someone else's DM as not theirs, naming the role that may use it", async () => {
+    const requesterCard = await h.surface.post({ surface: 'console', channelId: 'dm-alice' }, {
+      text: 'Sure?',
+      buttons: [{ actionId: CHAT_ACTIONS.choose, value: 'req-1|password_reset', label: 'Yes' }],
+    });
+    const approvalCard = await h.surface.post({ surface: 'console', channelId: 'dm-alice' }, {
+      text: 'Bob asks: add them to design-team.',
+      buttons: [{ actionId: CHAT_ACTIONS.approve, value: 'req-2|a1', label: 'Approve' }],
+    });
+    const attempts: [Record<string, unknown>, string][] = [
+      [{ chatUserId: 'bob', actionId: CHAT_ACTIONS.choose, value: 'req-1|password_reset', messageId: requesterCard }, 'the person who made this request'],
+      [{ chatUserId: 'bob', actionId: CHAT_ACTIONS.approve, value: 'req-2|a1', messageId: approvalCard }, 'the approver it was sent to'],
+      [{ chatUserId: 'bob', actionId: CHAT_ACTIONS.approve, value: 'req-2|a1', messageId: approvalCard, channelId: 'dm-alice' }, 'the approver it was sent to'],
+    ];
+    for (const [attempt, role] of attempts) {
+      const refused = await h.postJson('/console/api/actions', attempt);
+      expect(refused.status).toBe(403);
+      expect(await json(refused)).toEqual({ error: { code: 'action.not_yours', message: `This button isn't yours: only ${role} can use it.` } });
+    }
+    expect(h.handlers.actions).toHaveLength(0);
+    expect(h.logger.entries().filter((e) => e.level === 'warn' && /someone else's DM/.test(e.msg ?? ''))).toHaveLength(3);
   });
 
   it('shows an AppError message from a handler but hides an unexpected error', async () => {
@@ -310,8 +337,8 @@ describe('console http handler: helpdesk cases and approvals', () => {
     const history = (await (await fetch(`${h.base}/console/api/conversation?chatUserId=frank`)).json()) as { messages: Array<{ id: string }> };
     expect(history.messages.map((m) => m.id)).toEqual([cardId]);
 
-    // Alice cannot click Frank's card: it is not in her DM.
-    expect((await click({ chatUserId: 'alice', actionId: CHAT_ACTIONS.approve, value: 'req-1|apr-1', messageId: cardId })).status).toBe(409);
+    // Alice cannot click Frank's card: it is not in her DM, and she is told it is not hers.
+    expect((await click({ chatUserId: 'alice', actionId: CHAT_ACTIONS.approve, value: 'req-1|apr-1', messageId: cardId })).status).toBe(403);
     expect((await click({ chatUserId: 'frank', actionId: CHAT_ACTIONS.deny, value: 'req-1|apr-1', messageId: cardId })).status).toBe(202);
     expect((await click({ chatUserId: 'frank', actionId: CHAT_ACTIONS.deny, value: 'req-1|apr-1', messageId: cardId, note: 'Not this quarter' })).status).toBe(202);
     expect(h.handlers.actions.map((a) => [a.chatUserId, a.actionId, a.note])).toEqual([

@@ -23,6 +23,8 @@ export interface ConsoleSurface extends ChatSurface {
   /** Appends what the employee typed to their DM (as a new thread root) and emits it. */
   recordUserMessage(chatUserId: string, text: string): ConsoleMessage;
   getMessage(channelId: string, messageId: string): ConsoleMessage | undefined;
+  /** The message with this id in any conversation (ids are unique), to tell "not yours" from "gone". */
+  findMessage(messageId: string): ConsoleMessage | undefined;
   history(channelId: string): ConsoleMessage[];
   /** Always posts: the console's helpdesk channel exists whenever the console does. */
   escalate(escalation: Escalation): Promise<PostedMessage>;
@@ -235,6 +237,14 @@ export function createConsoleSurface(options: ConsoleSurfaceOptions): ConsoleSur
     getMessage(channelId: string, messageId: string): ConsoleMessage | undefined {
       const found = conversations.get(channelId)?.find((item) => item.id === messageId);
       return found === undefined ? undefined : structuredClone(found);
+    },
+
+    findMessage(messageId: string): ConsoleMessage | undefined {
+      for (const list of conversations.values()) {
+        const found = list.find((item) => item.id === messageId);
+        if (found !== undefined) return structuredClone(found);
+      }
+      return undefined;
     },
 
     history: (channelId: string) => structuredClone(conversations.get(channelId) ?? []),

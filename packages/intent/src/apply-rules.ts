@@ -44,6 +44,11 @@ const THANKS = /^(?:(?:ok|okay|great|perfect|cool|awesome|nice|brilliant|super|s
  * its own instructions.
  */
 const BARE_HELP = /^(?:help|help me|help please|please help|menu|commands)$/;
+/**
+ * The same for the status list: "status" alone is a word the model cannot be sure of (0.57), and
+ * "Did you mean: Check my requests?" is the wrong answer to someone who typed exactly that.
+ */
+const BARE_STATUS = /^(?:(?:my |request |requests )?status(?: please| update| check)?|(?:my |any )?requests?|any updates?|any news)$/;
 const REMOVE_VERB = /\b(?:remove|take me off|take me out|drop me|leave|revoke my|unsubscribe|no longer need)\b/i;
 const EXPLICIT_PASSWORD_CHANGE = /\b(?:reset|change|new|update|rotate)\b.{0,25}\bpassword\b|\bpassword\b.{0,15}\b(?:reset|change)\b/;
 const SLOT_INTENTS: Record<string, readonly IntentName[]> = {
@@ -105,6 +110,9 @@ export function applyRules(input: RuleInput): Classification {
   } else if (BARE_HELP.test(input.normalised)) {
     raiseTo(dist, 'help', RULE_CONFIDENCE);
     evidence.push('rule:help-command', ...whole.evidence);
+  } else if (BARE_STATUS.test(input.normalised)) {
+    raiseTo(dist, 'status', RULE_CONFIDENCE);
+    evidence.push('rule:status-command', ...whole.evidence);
   } else if (whole.tokenCount === 0 || !/\p{L}/u.test(raw)) {
     force(dist, 'unknown', 0.9);
     evidence.push('rule:empty');

@@ -194,6 +194,20 @@ describe('the commands the bot itself advertises', () => {
   });
 });
 
+describe('asking for the status list in a word or two', () => {
+  it.each(['status', 'Status?', 'my requests', 'requests?', 'any updates?', 'request status'])('"%s" is status, confidently enough not to be asked back', (text) => {
+    const result = classify(text);
+    expect(result.intent).toBe('status');
+    // Below the policy's 0.6 threshold the core would answer with "Did you mean: Check my requests".
+    expect(result.confidence).toBeGreaterThanOrEqual(0.6);
+  });
+
+  it('still reads a request that merely contains the word as that request', () => {
+    expect(classify('request access to figma').intent).toBe('app_access_request');
+    expect(classify('update my password').intent).toBe('password_reset');
+  });
+});
+
 describe('courtesies and other languages', () => {
   it.each(['thanks!', 'thank you', 'ok thanks', 'thanks, that worked', 'great, thank you so much'])('"%s" is a courtesy (greeting), confidently, never "did you mean: Cancel"', (text) => {
     const c = classify(text);

@@ -1,8 +1,9 @@
 import type { ActionKind } from './intent';
 import { ACTION_LABELS } from './intent';
-import type { ServiceRequest } from './request';
+import { namedOtherTarget } from './named-target';
+import type { Approval, ApproverRole, ServiceRequest } from './request';
 
-type Described = Pick<ServiceRequest, 'action' | 'resource' | 'params'>;
+type Described = Pick<ServiceRequest, 'action' | 'resource' | 'params' | 'text' | 'requester'>;
 
 /**
  * What a request asks for, naming the resolved group or app and the length of a time-bound grant:
@@ -12,6 +13,10 @@ type Described = Pick<ServiceRequest, 'action' | 'resource' | 'params'>;
 export function requestLabel(request: Described): string {
   const action = request.action;
   if (!action) return 'Your request';
+  const other = namedOtherTarget(request);
+  // Refused before any resource is looked up, so only the action and the person named are shown:
+  // "Reset someone else's password (bob)", never "Reset your password" for a request about Bob.
+  if (other) return `${someoneElse(ACTION_LABELS[action])}${other.name === undefined ? '' : ` (${other.name})`}`;
   const name = request.resource?.name;
   const base = name === undefined ? ACTION_LABELS[action] : NAMED_LABELS[action]?.(name) ?? `${ACTION_LABELS[action]} (${name})`;
   return `${base}${duration(request)}`;
@@ -49,6 +54,29 @@ const UNNAMED_PHRASES: Record<ActionKind, string> = {
   conditional_access_change: 'your sign-in policy exception',
   privileged_access_request: 'your request for privileged access',
 };
+
+/** "Reset your password" → "Reset someone else's password"; "Sign you out…" → "Sign someone else out…". */
+function someoneElse(label: string): string {
+  const changed = label.replace(/\byour\b/, "someone else's").replace(/^(\w+) you\b/, '$1 someone else');
+  return changed === label ? `${label} for someone else` : changed;
+}
+
+const ROLE_LABEL: Record<ApproverRole, string> = {
+  manager: 'manager',
+  app_owner: 'app owner',
+  group_owner: 'group owner',
+  helpdesk_admin: 'helpdesk admin',
+};
+
+/** An approver's role as said in chat: "manager", "app owner". */
+export function approverRoleLabel(role: ApproverRole): string {
+  return ROLE_LABEL[role];
+}
+
+/** Who approves, by name and role: "Carol (manager) and a helpdesk admin". */
+export function describeApprovers(approvals: Approval[]): string {
+  return approvals.map((a) => (a.approver ? `${a.approver.displayName} (${ROLE_LABEL[a.role]})` : 'a helpdesk admin')).join(' and ');
+}
 
 function duration(request: Described): string {
   const days = request.params.durationDays;

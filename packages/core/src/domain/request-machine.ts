@@ -134,6 +134,8 @@ export function transition(request: ServiceRequest, event: RequestEvent, now: Da
       next.params.namedTarget = c.slots.target;
       // A clarification answer keeps the resource named earlier unless it names a new one.
       next.params.resourceName = c.slots.group ?? c.slots.app ?? request.params.resourceName;
+      // The question (if any) is answered: no longer open, so nothing later closes it a second time.
+      next.clarification = undefined;
       break;
     }
     case 'decided':

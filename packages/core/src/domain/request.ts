@@ -190,11 +190,12 @@ export interface ServiceRequest {
     secretPending?: boolean;
   };
   /**
-   * The last question asked with buttons (state `clarifying`): its text and options, so the message
-   * can be put in its final state ("…You chose: design-team.") once answered.
+   * The open question asked with buttons (state `clarifying`): its text and options, so the message
+   * can be put in its final state ("…You chose: design-team.") once answered. Cleared by the answer;
+   * still set on a request that ended while it was asked (cancelled), whose question is then closed.
    */
   clarification?: Clarification;
-  /** Messages the bot posted, by purpose (to update them to their final state). */
+  /** Messages the bot posted, by purpose (to update them to their final state; prompt slots: use-cases/prompt-state.ts). */
   messages: Record<string, PostedMessage>;
   /**
    * The IdP write of this request: `startedAt` is saved just before the call and `settledAt` once

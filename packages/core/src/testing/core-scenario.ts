@@ -114,6 +114,11 @@ export function inboundAction(chatUserId: string, actionId: InboundAction['actio
 
 const notPolling = (job: RecordedJob): boolean => job.name !== 'stepup.poll';
 
+const WAITING_JOBS: ReadonlySet<string> = new Set(['stepup.poll', 'approval.stepup_poll', 'approval.remind', 'approval.expire', 'access.notice', 'access.expire']);
+
+/** Jobs that run at once, not the ones that wait for time or a phone (polls, reminders, expiries). */
+export const runsNow = (job: RecordedJob): boolean => !WAITING_JOBS.has(job.name);
+
 /** Sends a message and runs the worker until the request waits for someone (push, click) or ends. */
 export async function send(deps: TestCoreDeps, chatUserId: string, text: string, eventId?: string, mentionedUserIds?: string[]): Promise<string> {
   const message = inboundMessage(chatUserId, text, eventId, mentionedUserIds);

@@ -2,7 +2,6 @@ import type { OutboundMessage } from '../domain/chat';
 import type { RequestState, ServiceRequest } from '../domain/request';
 import type { CoreDeps } from './core-deps';
 import { cancelOpenApprovals, finalizeCards } from './handle-approval';
-import { notifyRequester } from './notify';
 import { replies } from './replies';
 import { applyEvent } from './request-journal';
 
@@ -12,8 +11,9 @@ const CANCELLABLE: readonly RequestState[] = ['clarifying', 'verifying', 'decide
 /**
  * "cancel": a cancel written in a request's own thread cancels that request; otherwise the
  * requester's latest open one. The answer names what was cancelled ("Cancelled your request to join
- * design-team."); when the cancel came as a new message, the cancelled request's thread is told too,
- * so it does not look as if it were still waiting. Returns the answer for the cancel message itself.
+ * design-team.") and is the only message: it goes where the cancel was typed. The cancelled
+ * request's own thread is not posted to again; its waiting messages (push number, question buttons,
+ * "needs approval") are updated in place to say it ended. Returns the answer for the cancel message.
  */
 export async function cancelLatest(deps: CoreDeps, request: ServiceRequest): Promise<{ message: OutboundMessage; summary: string }> {
   const open = (await deps.store.listByRequester(request.requester.chatUserId, { limit: 20, openOnly: true })).filter((r) => r.id !== request.id && CANCELLABLE.includes(r.state));
@@ -21,8 +21,8 @@ export async function cancelLatest(deps: CoreDeps, request: ServiceRequest): Pro
   const target = inThread ?? open[0];
   if (!target) return { message: replies.cancelNothing(), summary: 'nothing to cancel' };
   const cancelled = await cancelOpenApprovals(deps, await applyEvent(deps, target, { type: 'cancelled', by: 'requester' }));
+  // Approval cards, and every prompt the request waited on, go to their final state.
   await finalizeCards(deps, cancelled, 'Cancelled by the requester. Nothing was changed.');
-  if (!inThread) await notifyRequester(deps, cancelled, 'cancelled', replies.cancelledHere());
   return { message: replies.cancelled(cancelled), summary: `cancelled ${target.id}` };
 }
 

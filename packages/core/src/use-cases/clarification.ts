@@ -2,6 +2,7 @@ import type { ConversationRef, OutboundMessage } from '../domain/chat';
 import type { ServiceRequest } from '../domain/request';
 import type { CoreDeps } from './core-deps';
 import { notifyRequester, notifyUpdate } from './notify';
+import { PROMPT_SLOTS } from './prompt-state';
 import { applyEvent } from './request-journal';
 
 /** Evidence on a reading the requester chose with a button (not a classifier's guess). */
@@ -14,7 +15,7 @@ export const CHOSEN_BY_REQUESTER = 'chosen by the requester from the clarificati
  * the question single.
  */
 export async function askClarification(deps: Pick<CoreDeps, 'queue' | 'store' | 'audit' | 'clock' | 'policy' | 'agent'>, request: ServiceRequest, key: string, message: OutboundMessage): Promise<ServiceRequest> {
-  await notifyRequester(deps, request, key, message);
+  await notifyRequester(deps, request, key, message, { slot: PROMPT_SLOTS.question });
   const options = (message.buttons ?? []).filter((b) => b.url === undefined).map((b) => ({ value: b.value, label: b.label }));
   return applyEvent(deps, request, { type: 'clarification_asked', question: { text: message.text, options } });
 }

@@ -3,8 +3,11 @@ import type { ConversationRef, PostedMessage, SurfaceName } from '../domain/chat
 import { CHAT_ACTIONS } from '../domain/chat';
 import type { Approval, ServiceRequest } from '../domain/request';
 import type { CoreDeps } from './core-deps';
-import { notifyConversation, notifyHelpdesk, notifyRequester, notifyUpdate, requestFacts } from './notify';
-import { approvalCard, describeApprovers, openApproval, scheduleApproval } from './request-approvals';
+import { closeSettledPrompts, notifyConversation, notifyHelpdesk, notifyRequester, notifyUpdate, requestFacts } from './notify';
+import { approverPushSlot } from './prompt-state';
+import { BUTTON_OWNERS, HELPDESK_ADMIN_ROLE, replies } from './replies';
+import { approvalCard, openApproval, scheduleApproval } from './request-approvals';
+import { describeApprovers } from '../domain/request-label';
 import { applyEvent, applyWithRetry, recordAudit } from './request-journal';
 
 export interface ApprovalClick {
@@ -50,12 +53,12 @@ export async function processApprovalClick(deps: CoreDeps, requestId: string, cl
   let approverIdpUserId: string | undefined;
   let approverName: string | undefined;
   if (approval.approver) {
-    if (click.clickerChatUserId !== approval.approver.chatUserId) return refuseClick('not the approver', `Only ${approval.approver.displayName} can decide this approval.`);
+    if (click.clickerChatUserId !== approval.approver.chatUserId) return refuseClick('not the approver', replies.notYourButton(BUTTON_OWNERS[CHAT_ACTIONS.approve]).text);
     approverIdpUserId = approval.approver.idpUserId;
     approverName = approval.approver.displayName;
   } else {
     const admin = await resolveHelpdeskAdmin(deps, request, click.clickerChatUserId);
-    if (!admin.ok) return refuseClick(admin.reason, 'Only a helpdesk admin named in the policy can decide this.');
+    if (!admin.ok) return refuseClick(admin.reason, replies.notYourButton(HELPDESK_ADMIN_ROLE).text);
     approverIdpUserId = admin.idpUserId;
     approverName = admin.displayName;
   }
@@ -122,6 +125,7 @@ async function startApproverStepUp(deps: CoreDeps, request: ServiceRequest, appr
   // (A crash between the claim and here leaves the approval "verifying" without a push: its expiry
   // job still ends it, and the requester is told.)
   if (replyTo) {
+    const slot = approverPushSlot(approval.id, challenge.transactionId);
     await notifyConversation(deps, request, `approver-push:${approval.id}:${challenge.transactionId}`, replyTo, challenge.kind === 'link' && challenge.url ? {
       text: 'Confirm your approval: sign in again with MFA.',
       tone: 'info',
@@ -130,7 +134,7 @@ async function startApproverStepUp(deps: CoreDeps, request: ServiceRequest, appr
       text: challenge.numberChallenge === undefined ? 'Confirm your approval: approve the Okta Verify push on your phone.' : `Confirm your approval: tap ${challenge.numberChallenge} in Okta Verify.`,
       emphasis: challenge.numberChallenge === undefined ? undefined : String(challenge.numberChallenge),
       tone: 'info',
-    });
+    }, { slot });
   }
   await deps.queue.enqueue({ name: 'approval.stepup_poll', requestId: request.id, step: `approval-poll:${approval.id}:${challenge.transactionId}:1`, delayMs: deps.stepUpPoll.intervalMs, payload: { approvalId: approval.id, attempt: 1 } });
 }
@@ -154,8 +158,9 @@ export async function pollApproverStepUp(deps: CoreDeps, requestId: string, appr
   const result = status === 'rejected' ? 'rejected' : 'timeout';
   const back: Approval = { ...approval, state: 'pending', decidedBy: undefined, stepUp: { ...approval.stepUp, result } };
   const next = await applyEvent(deps, request, { type: 'approval_updated', approval: back }, { details: { approvalId, stepUp: result } });
+  await closeSettledPrompts(deps, next);
   const tellApprover = approval.approver ? approval.card?.conversation : await directTo(deps, request, approval.decidedBy.chatUserId);
-  if (tellApprover) await notifyConversation(deps, next, `approver-push-${result}:${approval.stepUp.transactionId}`, tellApprover, { text: `Your approval was not confirmed (push ${result}); nothing was approved.`, tone: 'warning' });
+  if (tellApprover) await notifyConversation(deps, next, `approver-push-${result}:${approval.stepUp.transactionId}`, tellApprover, replies.approverPushFailed(result));
   if (result === 'rejected') {
     await notifyHelpdesk(deps, next, `approver-push-rejected:${approval.stepUp.transactionId}`, {
       reason: `Security: the approver's confirmation push was denied (approval ${approvalId}). Someone may be clicking Approve in their name.`,
@@ -168,6 +173,8 @@ export async function pollApproverStepUp(deps: CoreDeps, requestId: string, appr
 /** One approval decided "approve": open the next (sequential) or, when all approved, queue the action. */
 export async function recordApproval(deps: CoreDeps, request: ServiceRequest, approved: Approval): Promise<void> {
   request = await applyEvent(deps, request, { type: 'approval_updated', approval: approved }, { details: { approvalId: approved.id, by: approved.decidedBy?.chatUserId, decision: 'approved' } });
+  // The approver's confirmation push, if there was one, is answered.
+  await closeSettledPrompts(deps, request);
   await updateApprovalCard(deps, request, approved, `card:${approved.id}`, `Approved by ${approved.decidedBy?.displayName ?? 'the approver'}.`);
   const next = request.approvals.find((a) => a.state === 'waiting');
   if (next) {
@@ -194,11 +201,16 @@ export async function cancelOpenApprovals(deps: CoreDeps, request: ServiceReques
   return request;
 }
 
-/** Every copy of every card ends in its final state (approvers' DMs and the helpdesk channel). */
+/**
+ * Every copy of every card ends in its final state (approvers' DMs and the helpdesk channel), and so
+ * does every prompt the request no longer waits on (an approver's confirmation push, the requester's
+ * "needs approval" note of a cancelled request).
+ */
 export async function finalizeCards(deps: CoreDeps, request: ServiceRequest, final: string): Promise<void> {
   for (const approval of request.approvals) {
     await updateApprovalCard(deps, request, approval, `final:${approval.id}:${request.state}`, final);
   }
+  await closeSettledPrompts(deps, request);
 }
 
 /**

@@ -7,6 +7,7 @@ import { isAppError } from '../domain/app-error';
 import { applyWithRetry, recordAudit } from './request-journal';
 import type { HelpdeskFloodDeps } from './helpdesk-flood';
 import { admitHelpdeskCard } from './helpdesk-flood';
+import { finalPrompt, isPromptPending } from './prompt-state';
 
 /**
  * Chat output from use cases goes through the `chat.notify` queue, one job per message with a
@@ -14,7 +15,14 @@ import { admitHelpdeskCard } from './helpdesk-flood';
  * retried step never posts the same message twice.
  */
 export type Notification =
-  | { kind: 'post'; conversation: ConversationRef; message: OutboundMessage; requestId?: string }
+  | {
+      kind: 'post';
+      conversation: ConversationRef;
+      message: OutboundMessage;
+      requestId?: string;
+      /** A prompt (prompt-state.ts): the posted message is recorded on the request under this slot, to close it later. */
+      slot?: string;
+    }
   /** A private answer to one person, in their DM (opened by the worker: no platform call in the gateway). */
   | { kind: 'direct'; surface: ConversationRef['surface']; chatUserId: string; message: OutboundMessage }
   | { kind: 'update'; posted: PostedMessage; message: OutboundMessage }
@@ -36,9 +44,13 @@ export async function notifyUpdate(deps: Pick<CoreDeps, 'queue'>, request: Servi
   await deps.queue.enqueue({ name: 'chat.notify', requestId: request.id, step: `update:${key}`, payload: { notification } });
 }
 
-/** Posts into a conversation other than the requester's (an approver's DM, the helpdesk thread). */
-export async function notifyConversation(deps: Pick<CoreDeps, 'queue'>, request: ServiceRequest, key: string, conversation: ConversationRef, message: OutboundMessage): Promise<void> {
-  const notification: Notification = { kind: 'post', conversation, message, requestId: request.id };
+/**
+ * Posts into a conversation about `request` (an approver's DM, the helpdesk thread; the requester's
+ * through `notifyRequester`). `options.slot`: the message is a prompt to close once its wait is over
+ * (prompt-state.ts).
+ */
+export async function notifyConversation(deps: Pick<CoreDeps, 'queue'>, request: ServiceRequest, key: string, conversation: ConversationRef, message: OutboundMessage, options: { slot?: string } = {}): Promise<void> {
+  const notification: Notification = { kind: 'post', conversation, message, requestId: request.id, ...(options.slot === undefined ? {} : { slot: options.slot }) };
   await deps.queue.enqueue({ name: 'chat.notify', requestId: request.id, step: `notify:${key}`, payload: { notification } });
 }
 
@@ -51,9 +63,40 @@ export async function notifyDirect(deps: Pick<CoreDeps, 'queue'>, request: Servi
   await deps.queue.enqueue({ name: 'chat.notify', requestId: request.id, step: `direct:${key}`, payload: { notification } });
 }
 
-export async function notifyRequester(deps: Pick<CoreDeps, 'queue'>, request: ServiceRequest, key: string, message: OutboundMessage): Promise<void> {
-  const notification: Notification = { kind: 'post', conversation: request.conversation, message, requestId: request.id };
-  await deps.queue.enqueue({ name: 'chat.notify', requestId: request.id, step: `notify:${key}`, payload: { notification } });
+export async function notifyRequester(deps: Pick<CoreDeps, 'queue'>, request: ServiceRequest, key: string, message: OutboundMessage, options: { slot?: string } = {}): Promise<void> {
+  await notifyConversation(deps, request, key, request.conversation, message, options);
+}
+
+/**
+ * Puts every recorded prompt of `request` whose wait is over in its final state (prompt-state.ts).
+ * Safe to call at every step that may end a wait: each prompt gets one update (a stable job id).
+ */
+export async function closeSettledPrompts(deps: Pick<CoreDeps, 'queue'>, request: ServiceRequest): Promise<void> {
+  for (const [slot, posted] of Object.entries(request.messages)) await closePrompt(deps, request, slot, posted);
+}
+
+async function closePrompt(deps: Pick<CoreDeps, 'queue'>, request: ServiceRequest, slot: string, posted: PostedMessage): Promise<void> {
+  const final = finalPrompt(request, slot);
+  if (final) await notifyUpdate(deps, request, `final:${slot}:${posted.messageId}`, posted, final);
+}
+
+/**
+ * Records a posted prompt on its request, only while the request still waits on it: the step that
+ * posted it may not have saved its own transition yet (a question is posted before `clarifying` is
+ * saved), and a version bump under it would fail that save. A prompt whose wait ended before it was
+ * delivered (the push answered while the platform was slow) is closed at once. Never throws: the
+ * message is out, and a retried job would post it twice; an unrecorded prompt only stays as it is.
+ */
+async function recordPrompt(deps: CoreDeps, requestId: string, slot: string, posted: PostedMessage): Promise<void> {
+  try {
+    await applyWithRetry(deps, requestId, (fresh) =>
+      isPromptPending(fresh, slot) && fresh.messages[slot]?.messageId !== posted.messageId ? { type: 'message_recorded', slot, posted } : undefined,
+    );
+    const fresh = await deps.store.get(requestId);
+    if (fresh && !isPromptPending(fresh, slot)) await closePrompt(deps, fresh, slot, posted);
+  } catch (error) {
+    deps.logger.warn({ requestId, slot, err: error }, 'posted prompt not recorded: it will not be put in its final state');
+  }
 }
 
 export type HelpdeskDeps = Pick<CoreDeps, 'queue'> & HelpdeskFloodDeps;
@@ -103,9 +146,10 @@ export async function deliverNotification(deps: CoreDeps, notification: Notifica
   const surface = deps.chats[surfaceName];
   if (!surface) throw new Error(`no chat surface "${surfaceName}" is configured in this process`);
   switch (notification.kind) {
-    case 'post':
+    case 'post': {
+      let messageId: string;
       try {
-        await surface.post(notification.conversation, notification.message);
+        messageId = await surface.post(notification.conversation, notification.message);
       } catch (error) {
         if (!(isAppError(error) && error.code === 'chat.conversation_gone')) throw error;
         // F05: the stored conversation is gone (app removed, user left). Retrying cannot help: keep
@@ -119,8 +163,13 @@ export async function deliverNotification(deps: CoreDeps, notification: Notifica
           facts: { ...requestFacts(request), Undelivered: notification.message.text.slice(0, 300) },
           severity: 'warning',
         });
+        return;
+      }
+      if (notification.slot !== undefined && notification.requestId !== undefined) {
+        await recordPrompt(deps, notification.requestId, notification.slot, { conversation: notification.conversation, messageId });
       }
       return;
+    }
     case 'direct': {
       let conversation: ConversationRef;
       try {

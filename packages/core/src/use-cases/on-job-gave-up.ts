@@ -1,7 +1,7 @@
 import { isAppError } from '../domain/app-error';
 import type { CoreDeps } from './core-deps';
 import { onExecutionGaveUp } from './execute-action';
-import { notifyHelpdesk, notifyRequester, requestFacts } from './notify';
+import { closeSettledPrompts, notifyHelpdesk, notifyRequester, requestFacts } from './notify';
 import { replies } from './replies';
 import { applyEvent } from './request-journal';
 
@@ -18,5 +18,6 @@ export async function onJobGaveUp(deps: CoreDeps, requestId: string, error: unkn
   const code = isAppError(error) ? error.code : 'internal';
   await notifyRequester(deps, request, 'gave-up', replies.failed());
   await notifyHelpdesk(deps, request, 'gave-up', { reason: `Could not process the request (${code}); a person needs to look at it.`, facts: requestFacts(request), severity: 'warning' });
-  await applyEvent(deps, request, { type: 'escalated', reason: `gave up: ${code}` });
+  // A push number or a question left on screen would read as still waiting.
+  await closeSettledPrompts(deps, await applyEvent(deps, request, { type: 'escalated', reason: `gave up: ${code}` }));
 }

@@ -37,6 +37,19 @@ describe('pollStepUp', () => {
     expect(deps.queue.jobsNamed('action.execute')).toEqual([]);
   });
 
+  it('tells the requester a rejected push may be a wrong number tapped (Okta reports both as REJECTED), and still alerts security', async () => {
+    const deps = createScenario();
+    const id = await send(deps, PEOPLE.alice.chat, TEXT.unlock);
+    await answerPush(deps, 'rejected');
+
+    const told = postedTexts(deps).at(-1) ?? '';
+    expect(told).toMatch(/^The push wasn't approved \(it was denied, or a different number was tapped\), so I didn't change anything\./);
+    expect(told).toContain('If you tapped the wrong number, just ask again.');
+    expect(told).not.toMatch(/verification was denied/);
+    expect(deps.chat.escalations()).toEqual([expect.objectContaining({ requestId: id, severity: 'critical', reason: expect.stringMatching(/wrong number/) })]);
+    expect(await stateOf(deps, id)).toBe('refused');
+  });
+
   it('refuses on a timed-out push without a write', async () => {
     const deps = createScenario();
     const id = await send(deps, PEOPLE.alice.chat, TEXT.reset);

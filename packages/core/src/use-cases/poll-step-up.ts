@@ -1,6 +1,6 @@
 import { AppError } from '../domain/app-error';
 import type { CoreDeps } from './core-deps';
-import { notifyHelpdesk, notifyRequester, requestFacts } from './notify';
+import { closeSettledPrompts, notifyHelpdesk, notifyRequester, requestFacts } from './notify';
 import { replies } from './replies';
 import { applyEvent } from './request-journal';
 import { requestApprovals } from './request-approvals';
@@ -33,22 +33,25 @@ export async function pollStepUp(deps: CoreDeps, requestId: string, attempt: num
     return afterVerified(deps, request);
   }
   if (status === 'rejected') {
+    // Okta answers REJECTED for a denial and for a wrong number tapped alike: both stay a security signal.
     await notifyRequester(deps, request, 'push-rejected', replies.pushRejected());
     await notifyHelpdesk(deps, request, 'push-rejected', {
       reason: 'Security: the Okta Verify push was denied or the wrong number was chosen. Possible account-takeover attempt.',
       facts: requestFacts(request),
       severity: 'critical',
     }, { securityAlert: true });
-    await applyEvent(deps, request, { type: 'verification_failed', result: 'rejected', reason: 'push rejected' });
+    await closeSettledPrompts(deps, await applyEvent(deps, request, { type: 'verification_failed', result: 'rejected', reason: 'push rejected' }));
     return;
   }
   await notifyRequester(deps, request, 'push-timeout', replies.pushTimedOut());
   await notifyHelpdesk(deps, request, 'push-timeout', { reason: 'The push expired without an answer; nothing was changed.', facts: requestFacts(request), severity: 'info' });
-  await applyEvent(deps, request, { type: 'verification_failed', result: 'timeout', reason: 'push timed out' });
+  await closeSettledPrompts(deps, await applyEvent(deps, request, { type: 'verification_failed', result: 'timeout', reason: 'push timed out' }));
 }
 
 /** Verified: ask the approvers the decision names, or queue the action when none are needed. */
 async function afterVerified(deps: CoreDeps, request: ServiceRequest): Promise<void> {
+  // The prompt's number is answered: "Verified ✓" instead of a "Tap 57" that reads as still pending.
+  await closeSettledPrompts(deps, request);
   if (request.state === 'verified' && (request.decision?.approvers.length ?? 0) > 0) return requestApprovals(deps, request);
   if (request.state === 'verified') request = await applyEvent(deps, request, { type: 'queued' });
   await deps.queue.enqueue({ name: 'action.execute', requestId: request.id, step: 'execute' });

@@ -17,9 +17,9 @@ describe('processRequest: conversation', () => {
     expect(request.outcome?.summary).toBe(summary);
     expect(postedTexts(deps)).toEqual([expect.stringMatching(reply)]);
     expect(deps.chat.escalations()).toEqual([]);
-    // "help" reads the user's facts to list what they may ask for; nothing ever writes.
+    // "help" and the greeting read the user's facts to list what they may ask for; nothing ever writes.
     expect(deps.idp.writes()).toEqual([]);
-    if (summary !== 'help shown') expect(deps.idp.calls()).toEqual([]);
+    if (summary !== 'help shown' && summary !== 'greeted') expect(deps.idp.calls()).toEqual([]);
   });
 
   it('escalates to the helpdesk when the requester asks for a human', async () => {
@@ -109,6 +109,35 @@ describe('processRequest: several requests, other languages, help for this user'
     const reply = deps.chat.posts().at(-1)?.message;
     expect(reply?.text).toMatch(/only work in English .*Spanish/);
     expect(reply?.buttons?.[0]?.value).toBe(`${id}|human_agent`);
+  });
+
+  it('greets with everything this user may ask for, from the same policy evaluation as help', async () => {
+    const catalogue = { groups: [{ name: 'design-team', ownerEmail: PEOPLE.bob.email }], apps: [{ name: 'Figma', ownerEmail: PEOPLE.bob.email }] };
+    const deps = createScenario({ policy: createFakePolicyEngine({ escalate: [], catalogue }) });
+    deps.classifier.set('help', { intent: 'help' });
+    await send(deps, PEOPLE.alice.chat, TEXT.hi);
+    expect(postedTexts(deps).at(-1)).toBe(
+      'Hi! I\'m the identity helpdesk bot. I can help with passwords, unlocking, signing out everywhere, MFA on a new phone, groups, app access and sign-in from abroad. Type "help" for examples.',
+    );
+    await send(deps, PEOPLE.alice.chat, 'help');
+    expect(postedTexts(deps).at(-1)).toMatch(/I forgot my password[^]*locked out[^]*Sign me out[^]*New phone[^]*Add me to <group>[^]*Remove me from[^]*I need <app>[^]*sign in from abroad/);
+  });
+
+  it('greets with only what the policy allows: the default escalations, an admin, a user it cannot resolve', async () => {
+    const deps = createScenario();
+    await send(deps, PEOPLE.alice.chat, TEXT.hi);
+    expect(postedTexts(deps).at(-1)).toBe('Hi! I\'m the identity helpdesk bot. I can help with passwords, unlocking and signing out everywhere. Type "help" for examples.');
+    await send(deps, PEOPLE.root.chat, TEXT.hi);
+    expect(postedTexts(deps).at(-1)).toMatch(/^Hi! I'm the identity helpdesk bot\. For your account I can't make changes myself/);
+    await send(deps, PEOPLE.noEmail.chat, TEXT.hi);
+    expect(postedTexts(deps).at(-1)).toMatch(/I can help with passwords, unlocking and signing out everywhere\./);
+  });
+
+  it('an IdP outage while greeting still greets, with the general list', async () => {
+    const deps = createScenario();
+    deps.idp.failNext('listAdminRoles', new AppError('idp.unavailable', 'Okta 503', { retryable: true }), 3);
+    await send(deps, PEOPLE.alice.chat, TEXT.hi);
+    expect(postedTexts(deps).at(-1)).toMatch(/^Hi! I'm the identity helpdesk bot\. I can help with passwords/);
   });
 
   it('lists only what the policy allows this user: an admin sees no self-service actions', async () => {

@@ -8,11 +8,13 @@ import type { ServiceRequest } from '../domain/request';
 import type { OutboundMessage } from '../domain/chat';
 import type { CoreDeps } from './core-deps';
 import { notifyHelpdesk, notifyRequester, requestFacts } from './notify';
-import { intentLabel, replies } from './replies';
+import { intentLabel, NOTHING_TO_CHANGE, replies } from './replies';
 import { isThanks, splitIntents } from './conversation-guards';
-import { helpFor } from './help-for';
+import { greetingFor, helpFor } from './help-for';
+import { PROMPT_SLOTS } from './prompt-state';
 import { applyEvent } from './request-journal';
-import { gatherPolicyFacts, namedOtherTarget, resolveRequester } from './resolve-requester';
+import { gatherPolicyFacts, resolveRequester } from './resolve-requester';
+import { namedOtherTarget } from '../domain/named-target';
 import { grantDays, parseDurationDays, resolveResource } from './resolve-resource';
 import type { ResourceResolution } from './resolve-resource';
 import { requestApprovals } from './request-approvals';
@@ -116,7 +118,7 @@ async function route(deps: CoreDeps, request: ServiceRequest, classification: Cl
 
   switch (intent) {
     case 'greeting':
-      return answer(deps, request, replies.greeting(), 'greeted');
+      return answer(deps, request, await greetingFor(deps, request), 'greeted');
     case 'help':
       return answer(deps, request, await helpFor(deps, request), 'help shown');
     case 'out_of_scope':
@@ -240,8 +242,8 @@ async function decide(deps: CoreDeps, request: ServiceRequest): Promise<void> {
   if (decision.outcome === 'allow' && request.resource?.kind === 'group') {
     // Nothing to change: say so now instead of pushing the requester and asking their manager for nothing.
     const member = facts.targetGroups.some((g) => g.id === request.resource?.id);
-    if (action === 'group_membership_add' && member) return answer(deps, request, { text: `You're already a member of ${request.resource.name}; nothing needs changing.` }, 'already a member');
-    if (action === 'group_membership_remove' && !member) return answer(deps, request, { text: `You're not in ${request.resource.name}, so there is nothing to remove.` }, 'not a member');
+    if (action === 'group_membership_add' && member) return answer(deps, request, { text: `You're already a member of ${request.resource.name}; nothing needs changing.` }, NOTHING_TO_CHANGE.alreadyMember);
+    if (action === 'group_membership_remove' && !member) return answer(deps, request, { text: `You're not in ${request.resource.name}, so there is nothing to remove.` }, NOTHING_TO_CHANGE.notMember);
   }
   if (decision.outcome === 'allow') {
     const requested = parseDurationDays(request.text);
@@ -384,7 +386,8 @@ async function startStepUp(deps: CoreDeps, request: ServiceRequest): Promise<voi
   });
   const noDevice = action === 'mfa_reset' ? request.id : undefined;
   const label = requestLabel(request);
-  await notifyRequester(deps, request, 'push', challenge.kind === 'link' && challenge.url ? replies.signInSent(label, challenge.url, noDevice) : replies.pushSent(label, challenge.numberChallenge, noDevice));
+  const prompt = challenge.kind === 'link' && challenge.url ? replies.signInSent(label, challenge.url, noDevice) : replies.pushSent(label, challenge.numberChallenge, noDevice);
+  await notifyRequester(deps, request, 'push', prompt, { slot: PROMPT_SLOTS.push });
   await deps.queue.enqueue({ name: 'stepup.poll', requestId: request.id, step: 'poll:1', delayMs: deps.stepUpPoll.intervalMs, payload: { attempt: 1 } });
 }
 

@@ -1,15 +1,23 @@
-import type { OutboundMessage } from '../domain/chat';
+import type { ChatActionId, OutboundMessage } from '../domain/chat';
 import { CHAT_ACTIONS } from '../domain/chat';
 import type { ActionKind, IntentName } from '../domain/intent';
 import { ACTION_LABELS } from '../domain/intent';
-import type { ServiceRequest } from '../domain/request';
+import type { ServiceRequest, StepUpState } from '../domain/request';
+import { namedOtherTarget } from '../domain/named-target';
 import { MESSAGE_RATE_LIMIT_RULE } from '../domain/flood-control';
 import { requestLabel, requestPhrase } from '../domain/request-label';
 
 /** Every sentence the bot says, in one place: plain text (surfaces escape it). */
 export const replies = {
-  greeting: (): OutboundMessage => ({
-    text: "Hi! I'm the identity helpdesk bot. I can reset your password, unlock your account, or sign you out everywhere — just tell me what you need.",
+  /**
+   * `topics`: what this user may ask for, in a few words each ("passwords", "groups"), from the same
+   * policy evaluation as "help" (help-for.ts), so the greeting never promises more or less than help.
+   */
+  greeting: (topics: string[]): OutboundMessage => ({
+    text:
+      topics.length === 0
+        ? "Hi! I'm the identity helpdesk bot. For your account I can't make changes myself, but I can pass you to the helpdesk (say \"talk to a human\") or show the status of your requests."
+        : `Hi! I'm the identity helpdesk bot. I can help with ${listOf(topics)}. Type "help" for examples.`,
   }),
   /** "thanks!", "ok thank you": a courtesy, not a request. */
   thanks: (): OutboundMessage => ({ text: "You're welcome! Just message me if you need anything else." }),
@@ -120,9 +128,31 @@ export const replies = {
     text: "I can't verify you with a push because there's no Okta Verify on your account. I've asked the helpdesk to help you verify another way.",
     tone: 'warning',
   }),
+  /**
+   * Okta reports a wrong number tapped exactly as a denial (factorResult REJECTED), so the sentence
+   * covers both; the security alert stays, since a denial is a takeover signal.
+   */
   pushRejected: (): OutboundMessage => ({
-    text: "The verification was denied, so I didn't change anything. If you didn't ask for this, someone may be trying to get into your account — I've alerted the security team and the helpdesk.",
+    text: "The push wasn't approved (it was denied, or a different number was tapped), so I didn't change anything. If you tapped the wrong number, just ask again. If you didn't ask for this, someone may be trying to get into your account — I've alerted the security team and the helpdesk.",
     tone: 'danger',
+  }),
+  /** The push prompt once its wait is over: no number or button is left to act on. */
+  pushPromptClosed: (label: string, outcome: PromptOutcome, kind: 'push' | 'link'): OutboundMessage => ({
+    text: `${label}: ${(kind === 'link' ? SIGN_IN_CLOSED : PUSH_CLOSED)[outcome]}`,
+    tone: closedTone(outcome),
+  }),
+  /** An approver's "Confirm your approval: tap 64" once that push was answered or is no longer needed. */
+  approverPushClosed: (outcome: PromptOutcome): OutboundMessage => ({
+    text: `Confirm your approval: ${PUSH_CLOSED[outcome]}`,
+    tone: closedTone(outcome),
+  }),
+  /** An approver's push that did not confirm their click (the approval waits for another click). */
+  approverPushFailed: (result: 'rejected' | 'timeout'): OutboundMessage => ({
+    text:
+      result === 'rejected'
+        ? "Your approval was not confirmed: the push wasn't approved (it was denied, or a different number was tapped). Nothing was approved; click Approve again to retry."
+        : 'Your approval was not confirmed: the push expired. Nothing was approved; click Approve again to retry.',
+    tone: 'warning',
   }),
   pushTimedOut: (): OutboundMessage => ({
     text: "The verification expired before it was approved, so I didn't change anything. Send your request again when you have your phone.",
@@ -164,10 +194,16 @@ export const replies = {
         ? "You don't have any requests with me yet."
         : 'Your recent requests:\n' + requests.map((r) => `• ${r.action ? requestLabel(r) : r.intent ?? 'message'} — ${describeState(r)} (${r.createdAt.slice(0, 16).replace('T', ' ')} UTC)`).join('\n'),
   }),
+  awaitingApproval: (label: string, approvers: string, verified: boolean): OutboundMessage => ({
+    text: `${verified ? "Thanks, you're verified. " : ''}${label} now needs approval from ${approvers}. I'll tell you here as soon as it's decided.`,
+    tone: 'info',
+  }),
+  /** The "needs approval" message of a request cancelled while it waited (the cancel itself is answered where it was typed). */
+  approvalWaitCancelled: (label: string, approvers: string): OutboundMessage => ({ text: `${label} was waiting for approval from ${approvers}. You cancelled it before it was decided.`, tone: 'info' }),
+  /** A question asked with buttons that will never be answered now (no buttons left to click). */
+  questionClosed: (question: string, cancelled: boolean): OutboundMessage => ({ text: `${question}\n${cancelled ? 'You cancelled this request.' : 'This question is closed.'}` }),
   /** `cancelled` names the request, so the answer makes sense outside that request's thread too. */
   cancelled: (cancelled: ServiceRequest): OutboundMessage => ({ text: `Cancelled ${requestPhrase(cancelled)}. Nothing was changed.` }),
-  /** Posted in the cancelled request's own thread when the cancel came as a message elsewhere. */
-  cancelledHere: (): OutboundMessage => ({ text: 'Cancelled at your request. Nothing was changed.', tone: 'info' }),
   /** The "show my …" message once its secret was revealed: no button left to click. */
   secretShown: (noun: string): OutboundMessage => ({
     text: `Done. Your ${noun} was shown to you once and is no longer available here. If you need a new one, just ask me again.`,
@@ -182,7 +218,69 @@ export const replies = {
   }),
   /** The human hand-off button of a refusal, clicked again after the helpdesk was told. */
   alreadyPassedOn: (): OutboundMessage => ({ text: "I've already passed this to the helpdesk; someone will get back to you." }),
+  /** A click on a button meant for someone else; `role` names who may click it, never a person. */
+  notYourButton: (role: string): OutboundMessage => ({ text: `This button isn't yours: only ${role} can use it.`, tone: 'warning' }),
 };
+
+/** Who decides an approval in the helpdesk channel, and works its cases. */
+export const HELPDESK_ADMIN_ROLE = 'a helpdesk admin named in the policy';
+const REQUESTER_ROLE = 'the person who made this request';
+const APPROVER_ROLE = 'the approver it was sent to';
+
+/** Who each button belongs to, as a refused click by anyone else is told (`replies.notYourButton`). */
+export const BUTTON_OWNERS: Record<ChatActionId, string> = {
+  [CHAT_ACTIONS.choose]: REQUESTER_ROLE,
+  [CHAT_ACTIONS.revealSecret]: REQUESTER_ROLE,
+  [CHAT_ACTIONS.cancelRequest]: REQUESTER_ROLE,
+  [CHAT_ACTIONS.noDevice]: REQUESTER_ROLE,
+  [CHAT_ACTIONS.approve]: APPROVER_ROLE,
+  [CHAT_ACTIONS.deny]: APPROVER_ROLE,
+  [CHAT_ACTIONS.caseTake]: HELPDESK_ADMIN_ROLE,
+  [CHAT_ACTIONS.caseResolve]: HELPDESK_ADMIN_ROLE,
+  [CHAT_ACTIONS.caseReject]: HELPDESK_ADMIN_ROLE,
+};
+
+/** How a push or sign-in prompt ended: the step-up's result, or why it is no longer needed. */
+export type PromptOutcome = NonNullable<StepUpState['result']> | 'cancelled' | 'withdrawn';
+
+const PUSH_CLOSED: Record<PromptOutcome, string> = {
+  approved: 'verified ✓',
+  rejected: 'push not approved.',
+  timeout: 'push expired.',
+  error: 'the push could not be checked.',
+  cancelled: 'cancelled; the push is no longer needed.',
+  withdrawn: 'the push is no longer needed.',
+};
+
+const SIGN_IN_CLOSED: Record<PromptOutcome, string> = {
+  approved: 'verified ✓',
+  rejected: 'sign-in not confirmed.',
+  timeout: 'sign-in link expired.',
+  error: 'the sign-in could not be checked.',
+  cancelled: 'cancelled; the sign-in link is no longer needed.',
+  withdrawn: 'the sign-in link is no longer needed.',
+};
+
+/** "Verified" is a step, not the result: only the request's own "Done" is shown as a success. */
+function closedTone(outcome: PromptOutcome): OutboundMessage['tone'] {
+  return outcome === 'rejected' || outcome === 'timeout' || outcome === 'error' ? 'warning' : 'info';
+}
+
+/**
+ * Outcome summaries of requests answered without any change (`answered` with this summary): the
+ * status list says what happened instead of a bare "answered".
+ */
+export const NOTHING_TO_CHANGE = { alreadyMember: 'already a member', notMember: 'not a member' } as const;
+
+const ANSWERED_STATUS: Record<string, string> = {
+  [NOTHING_TO_CHANGE.alreadyMember]: 'already a member — nothing to change',
+  [NOTHING_TO_CHANGE.notMember]: 'not a member — nothing to remove',
+};
+
+/** "a, b and c". */
+function listOf(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1) ?? ''}`;
+}
 
 export function intentLabel(intent: IntentName): string {
   if (intent in ACTION_LABELS) return ACTION_LABELS[intent as ActionKind];
@@ -201,6 +299,10 @@ export function intentLabel(intent: IntentName): string {
 function describeState(request: ServiceRequest): string {
   // Flood control refused it unread: nothing went to the helpdesk, so "passed to the helpdesk" would be wrong.
   if (request.state === 'refused' && request.outcome?.summary === MESSAGE_RATE_LIMIT_RULE) return 'not read — too many messages at once';
+  // Said plainly, unlike other refusals: it is what the requester asked, not a signal about them. The
+  // policy checks the target first, so its refusal of a request naming someone else is always this one.
+  if (request.state === 'refused' && request.decision?.outcome === 'refuse' && namedOtherTarget(request)) return 'refused: I only act on your own account — passed to the helpdesk';
+  if (request.state === 'answered' && request.action) return ANSWERED_STATUS[request.outcome?.summary ?? ''] ?? 'answered';
   const states: Partial<Record<ServiceRequest['state'], string>> = {
     received: 'received',
     understood: 'being handled',

@@ -3,20 +3,15 @@ import type { OutboundMessage } from '../domain/chat';
 import { CHAT_ACTIONS } from '../domain/chat';
 import { ACTION_LABELS } from '../domain/intent';
 import { quoteForCard } from '../domain/sanitize-text';
-import { requestLabel } from '../domain/request-label';
+import { approverRoleLabel, describeApprovers, requestLabel } from '../domain/request-label';
 import type { Approval, ApproverRole, Decision, ServiceRequest } from '../domain/request';
 import type { ChatSurface } from '../ports/chat-surface';
 import type { IdpUser } from '../ports/identity-provider';
 import type { CoreDeps } from './core-deps';
-import { notifyHelpdesk, notifyRequester, requestFacts } from './notify';
+import { closeSettledPrompts, notifyHelpdesk, notifyRequester, requestFacts } from './notify';
+import { PROMPT_SLOTS } from './prompt-state';
+import { replies } from './replies';
 import { applyEvent } from './request-journal';
-
-const ROLE_LABEL: Record<ApproverRole, string> = {
-  manager: 'manager',
-  app_owner: 'app owner',
-  group_owner: 'group owner',
-  helpdesk_admin: 'helpdesk admin',
-};
 
 type Resolved = { ok: true; approvals: Approval[] } | { ok: false; reason: string };
 
@@ -42,10 +37,11 @@ export async function requestApprovals(deps: CoreDeps, request: ServiceRequest, 
   );
   request = await applyEvent(deps, request, { type: 'approval_requested', approvals, decision: override });
   for (const approval of request.approvals.filter((a) => a.state === 'pending')) await scheduleApproval(deps, request, approval);
-  await notifyRequester(deps, request, 'awaiting-approval', {
-    text: `${decision.verification === 'push' ? "Thanks, you're verified. " : ''}${requestLabel(request)} now needs approval from ${describeApprovers(request.approvals)}. I'll tell you here as soon as it's decided.`,
-    tone: 'info',
+  await notifyRequester(deps, request, 'awaiting-approval', replies.awaitingApproval(requestLabel(request), describeApprovers(request.approvals), decision.verification === 'push'), {
+    slot: PROMPT_SLOTS.awaitingApproval,
   });
+  // A push this request no longer waits on (MFA reset switched to attestation) loses its number.
+  await closeSettledPrompts(deps, request);
 }
 
 export function openApproval(approval: Approval, now: Date, expiryMs: number): Approval {
@@ -82,12 +78,12 @@ async function resolveApprovers(deps: CoreDeps, request: ServiceRequest, roles: 
       if (matches.length !== 1) return { ok: false, reason: `the owner ${owner} does not map to exactly one IdP user` };
       person = matches[0];
     }
-    if (!person) return { ok: false, reason: `no ${ROLE_LABEL[role]}` };
-    if (person.id === requesterId) return { ok: false, reason: `the requester would approve their own request as ${ROLE_LABEL[role]}` };
+    if (!person) return { ok: false, reason: `no ${approverRoleLabel(role)}` };
+    if (person.id === requesterId) return { ok: false, reason: `the requester would approve their own request as ${approverRoleLabel(role)}` };
     const reached = await reachInChat(deps, chat, person);
-    if (!reached.ok) return { ok: false, reason: `the ${ROLE_LABEL[role]} ${reached.reason}` };
+    if (!reached.ok) return { ok: false, reason: `the ${approverRoleLabel(role)} ${reached.reason}` };
     const chatUserId = reached.chatUserId;
-    if (chatUserId === request.requester.chatUserId) return { ok: false, reason: `the ${ROLE_LABEL[role]} (${reached.known}) is not reachable in chat` };
+    if (chatUserId === request.requester.chatUserId) return { ok: false, reason: `the ${approverRoleLabel(role)} (${reached.known}) is not reachable in chat` };
     if (approvals.some((a) => a.approver?.idpUserId === person.id)) continue; // one person, one approval (manager who is also the owner)
     approvals.push({ id, role, state: 'waiting', stepUpRequired, approver: { idpUserId: person.id, chatUserId, displayName: person.displayName, ...(person.email ? { email: person.email } : {}) } });
   }
@@ -114,10 +110,6 @@ async function reachInChat(deps: CoreDeps, chat: ChatSurface, person: IdpUser): 
   return chatUserId ? { ok: true, chatUserId, known: person.email } : { ok: false, reason: `(${person.email}) is not reachable in chat` };
 }
 
-export function describeApprovers(approvals: Approval[]): string {
-  return approvals.map((a) => (a.approver ? `${a.approver.displayName} (${ROLE_LABEL[a.role]})` : 'a helpdesk admin')).join(' and ');
-}
-
 /** The approval card: who asks, for what, why, until when, with Approve / Deny. All plain text. */
 export function approvalCard(request: ServiceRequest, approval: Approval, final?: string): OutboundMessage {
   const who = request.requester.displayName ?? request.requester.email ?? request.requester.chatUserId;
@@ -126,7 +118,7 @@ export function approvalCard(request: ServiceRequest, approval: Approval, final?
   const lines = [
     `${who} asks: ${what}${until}.`,
     `Their message: "${quoteForCard(request.text, 300)}"`,
-    approval.role === 'helpdesk_admin' ? 'A helpdesk admin must approve this in the channel.' : `You are asked as their ${ROLE_LABEL[approval.role]}.`,
+    approval.role === 'helpdesk_admin' ? 'A helpdesk admin must approve this in the channel.' : `You are asked as their ${approverRoleLabel(approval.role)}.`,
   ];
   if (approval.stepUpRequired && !final) lines.push('Approving sends an Okta Verify push to you first.');
   if (final) return { text: `${lines[0]}\n${final}`, tone: final.startsWith('Approved') ? 'success' : 'warning', context: [`Request ${request.id}`] };

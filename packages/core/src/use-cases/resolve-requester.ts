@@ -4,6 +4,7 @@ import type { ServiceRequest } from '../domain/request';
 import type { IdpUser } from '../ports/identity-provider';
 import type { PolicyFacts } from '../ports/policy-engine';
 import type { CoreDeps } from './core-deps';
+import { namedOtherTarget } from '../domain/named-target';
 import { replies } from './replies';
 
 export type Resolution =
@@ -77,21 +78,4 @@ export async function gatherPolicyFacts(
     recentActions: extras.recentActions,
     noUsableFactor: extras.noUsableFactor ?? request.params.attestation === true,
   };
-}
-
-const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu;
-
-/** Someone other than the requester that the message names as the target, if any. */
-export function namedOtherTarget(request: ServiceRequest): string | undefined {
-  if (request.params.namedTarget) return request.params.namedTarget;
-  // A chat mention ("reset the password of @Alice") names someone else as surely as an address does.
-  const mentioned = request.params.mentionedUsers?.[0];
-  if (mentioned !== undefined) return `a mentioned user (${mentioned})`;
-  const own = request.requester.email?.normalize('NFKC').toLowerCase();
-  // Invisible format characters (zero-width space, soft hyphen…) must not hide an address: "bob\u200b@…".
-  const visible = request.text.normalize('NFKC').replace(/\p{Cf}/gu, '');
-  for (const match of visible.matchAll(EMAIL)) {
-    if (match[0].toLowerCase() !== own) return match[0];
-  }
-  return undefined;
 }
