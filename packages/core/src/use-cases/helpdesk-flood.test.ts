@@ -80,6 +80,21 @@ describe('helpdesk flood control: one requester posts at most N cards per window
     expect(deps.audit.forRequest(human).some((e) => e.type === 'helpdesk.folded')).toBe(true);
   });
 
+  it('after decoy refusals, the first push-limit (MFA fatigue) card of the window still posts; repeats fold', async () => {
+    const deps = createScenario({
+      policy: createFakePolicyEngine({ helpdeskFlood: { limit: 5, windowMs: TEN_MINUTES }, messageRateLimit: { limit: 50, windowMs: 60_000 }, pushRateLimit: { limit: 1, windowMs: 15 * 60_000 } }),
+    });
+    deps.classifier.set(THIRD_PARTY, { intent: 'password_reset', slots: { target: 'Bob' } });
+    await sendMany(deps, PEOPLE.alice.chat, THIRD_PARTY, 6);
+    expect(deps.chat.escalations()).toHaveLength(6); // 5 cards and the summary: the channel is folded
+    await send(deps, PEOPLE.alice.chat, TEXT.reset); // the one push the limit allows
+    const limited = await send(deps, PEOPLE.alice.chat, TEXT.reset);
+    const again = await send(deps, PEOPLE.alice.chat, TEXT.reset);
+    expect(await stateOf(deps, limited)).toBe('refused');
+    expect(deps.chat.escalations().filter((c) => /Push rate limit reached/.test(c.reason))).toEqual([expect.objectContaining({ requestId: limited, severity: 'critical' })]);
+    expect(deps.audit.forRequest(again).some((e) => e.type === 'helpdesk.folded')).toBe(true);
+  });
+
   it("folds one requester's cards only: someone else's escalations still post one by one", async () => {
     const deps = scenario();
     await sendMany(deps, PEOPLE.alice.chat, THIRD_PARTY, 8);

@@ -26,11 +26,20 @@ const ESCALATING_STATES: readonly ServiceRequest['state'][] = ['refused', 'escal
  * a fold period began is folded even if its card went out the first time: an extra audit event, never
  * a lost or doubled card.
  */
-export async function admitHelpdeskCard(deps: HelpdeskFloodDeps, request: ServiceRequest, key: string, escalation: Omit<Escalation, 'requestId'>): Promise<CardAdmission> {
+export async function admitHelpdeskCard(
+  deps: HelpdeskFloodDeps,
+  request: ServiceRequest,
+  key: string,
+  escalation: Omit<Escalation, 'requestId'>,
+  options: { firstOfKindPosts?: boolean } = {},
+): Promise<CardAdmission> {
   const { limit, windowMs } = deps.policy.helpdeskFlood;
   const now = deps.clock.now();
   const who = requesterKey(request);
   const attempt = `${request.id}:${key}`;
+  // A security signal a chat message alone can raise again and again (the push limit: MFA fatigue;
+  // velocity): its first card of the window always posts, whatever decoys came before; repeats fold.
+  if (options.firstOfKindPosts && (await deps.rateLimiter.hit(`helpdesk-signal:${who}:${key}`, 1, windowMs, now, attempt)).allowed) return { post: true };
   // A summary card promised "not one by one until <end of window>": while it stands, nothing posts.
   const folding = (await deps.rateLimiter.count(`helpdesk-summary:${who}`, windowMs, now)) > 0;
   if (!folding) {

@@ -115,10 +115,10 @@ export async function notifyHelpdesk(
   request: ServiceRequest,
   key: string,
   escalation: Omit<Escalation, 'requestId'>,
-  options: { securityAlert?: boolean } = {},
+  options: { securityAlert?: boolean; securitySignal?: boolean } = {},
 ): Promise<void> {
   if (!options.securityAlert) {
-    const admission = await admitHelpdeskCard(deps, request, key, escalation);
+    const admission = await admitHelpdeskCard(deps, request, key, escalation, { firstOfKindPosts: options.securitySignal === true });
     if (!admission.post) {
       if (admission.summary) {
         const summary: Notification = { kind: 'escalate', surface: request.conversation.surface, escalation: admission.summary };

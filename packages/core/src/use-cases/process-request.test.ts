@@ -133,6 +133,17 @@ describe('processRequest: several requests, other languages, help for this user'
     expect(postedTexts(deps).at(-1)).toMatch(/I can help with passwords, unlocking and signing out everywhere\./);
   });
 
+  it('a length said in a request that cannot be time-bound means nothing (and a huge one crashes nothing)', async () => {
+    const deps = createScenario();
+    const text = 'I forgot my password, reset it for 100000000 days';
+    deps.classifier.set(text, { intent: 'password_reset' });
+    const id = await send(deps, PEOPLE.alice.chat, text);
+    const request = await stored(deps, id);
+    expect(request.params.durationDays).toBeUndefined();
+    expect(request.accessUntil).toBeUndefined();
+    expect(deps.stepUp.started()).toHaveLength(1);
+  });
+
   it('an IdP outage while greeting still greets, with the general list', async () => {
     const deps = createScenario();
     deps.idp.failNext('listAdminRoles', new AppError('idp.unavailable', 'Okta 503', { retryable: true }), 3);

@@ -15,7 +15,7 @@ import { PROMPT_SLOTS } from './prompt-state';
 import { applyEvent } from './request-journal';
 import { gatherPolicyFacts, resolveRequester } from './resolve-requester';
 import { namedOtherTarget } from '../domain/named-target';
-import { grantDays, parseDurationDays, resolveResource } from './resolve-resource';
+import { grantDays, parseDurationDays, resolveResource, TIME_BOUND_ACTIONS } from './resolve-resource';
 import type { ResourceResolution } from './resolve-resource';
 import { requestApprovals } from './request-approvals';
 import { askClarification, CHOSEN_BY_REQUESTER } from './clarification';
@@ -245,7 +245,7 @@ async function decide(deps: CoreDeps, request: ServiceRequest): Promise<void> {
     if (action === 'group_membership_add' && member) return answer(deps, request, { text: `You're already a member of ${request.resource.name}; nothing needs changing.` }, NOTHING_TO_CHANGE.alreadyMember);
     if (action === 'group_membership_remove' && !member) return answer(deps, request, { text: `You're not in ${request.resource.name}, so there is nothing to remove.` }, NOTHING_TO_CHANGE.notMember);
   }
-  if (decision.outcome === 'allow') {
+  if (decision.outcome === 'allow' && TIME_BOUND_ACTIONS.has(decision.action)) {
     const requested = parseDurationDays(request.text);
     const defaultDays = decision.action === 'conditional_access_change' ? deps.policy.conditionalAccess.defaultDays : undefined;
     const grant = grantDays(requested, decision.maxDurationDays, defaultDays);
@@ -339,7 +339,7 @@ async function startStepUp(deps: CoreDeps, request: ServiceRequest): Promise<voi
       reason: `Push rate limit reached (${hit.count} in ${Math.round(limit.windowMs / 60000)} min): possible MFA-fatigue attack or a confused user.`,
       facts: requestFacts(request),
       severity: 'critical',
-    });
+    }, { securitySignal: true });
     await applyEvent(deps, request, { type: 'refused', reason: 'push rate limit reached' });
     return;
   }
@@ -352,7 +352,7 @@ async function startStepUp(deps: CoreDeps, request: ServiceRequest): Promise<voi
       reason: `Refused by policy: velocity limit reached (${velocity.limit} identity actions within ${Math.round(velocity.windowMs / 60_000)} min) while this request was starting its step-up.`,
       facts: { ...requestFacts(request), Message: request.text.slice(0, 500) },
       severity: 'critical',
-    });
+    }, { securitySignal: true });
     await applyEvent(deps, request, { type: 'refused', reason: VELOCITY_RULE });
     return;
   }

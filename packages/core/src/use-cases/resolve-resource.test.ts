@@ -1,7 +1,7 @@
 import type { ServiceRequest } from '../domain/request';
 import type { FakeIdpApp } from '../testing';
 import { createFakeIdentityProvider, createFakePolicyEngine } from '../testing';
-import { grantDays, parseDurationDays, resolveResource, TEMPORARY_GRANT_DAYS } from './resolve-resource';
+import { grantDays, LONGEST_GRANT_DAYS, LONGEST_READ_DAYS, parseDurationDays, resolveResource, TEMPORARY_GRANT_DAYS } from './resolve-resource';
 
 const policy = createFakePolicyEngine({
   privilegedGroups: ['Domain Admins', 'Design Admins'],
@@ -141,5 +141,32 @@ describe('parseDurationDays: odd or missing lengths never become the policy maxi
     expect(grantDays(9999, 180)).toEqual({ days: 180, capped: true });
     expect(grantDays(undefined, 180)).toEqual({ days: 180, capped: false });
     expect(grantDays(1, 180)).toEqual({ days: 1, capped: false });
+  });
+});
+
+describe('parseDurationDays: a reviewer\'s odd lengths', () => {
+  it.each([
+    ['for 2 wks', 14],
+    ['for 48 hrs', 2],
+    ['for thirteen days', 13],
+    ['for ninety days', 90],
+    ['for forty days', 40],
+    ['for twenty-one days', 21],
+    ['for 2 business days', 2],
+    ['for 2weeks', 14],
+    ['for 1,000 days', 1000],
+    ['for the rest of the week', TEMPORARY_GRANT_DAYS],
+    ['just for this week', TEMPORARY_GRANT_DAYS],
+    ['for 2 sprints', TEMPORARY_GRANT_DAYS],
+    ['for a good while', TEMPORARY_GRANT_DAYS],
+    ['reset it for 100000000 days', LONGEST_READ_DAYS],
+    [`for 1${'0'.repeat(400)} days`, LONGEST_READ_DAYS],
+  ])('%j → %d', (text, days) => {
+    expect(parseDurationDays(text)).toBe(days);
+  });
+
+  it('never yields a grant longer than ten years, nor a non-finite one, even with no policy maximum', () => {
+    expect(grantDays(LONGEST_READ_DAYS, undefined)).toEqual({ days: LONGEST_GRANT_DAYS, capped: true });
+    expect(grantDays(Number.POSITIVE_INFINITY, 90)).toEqual({ capped: false });
   });
 });

@@ -154,45 +154,81 @@ function typoDistance(a: string, b: string): number {
   return rows[a.length]?.[b.length] ?? 0;
 }
 
-const UNIT_DAYS: Record<string, number> = { hour: 1 / 24, hours: 1 / 24, day: 1, days: 1, week: 7, weeks: 7, fortnight: 14, fortnights: 14, month: 30, months: 30, year: 365, years: 365 };
-const WORDS: Record<string, number> = {
-  a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12, fourteen: 14, fifteen: 15, twenty: 20, thirty: 30,
-  couple: 2, few: 3, several: 3, half: 0.5, zero: 0, no: 0,
+const UNIT_DAYS: Record<string, number> = {
+  minute: 1 / 1440, minutes: 1 / 1440, min: 1 / 1440, mins: 1 / 1440,
+  hour: 1 / 24, hours: 1 / 24, hr: 1 / 24, hrs: 1 / 24, h: 1 / 24,
+  day: 1, days: 1, d: 1,
+  week: 7, weeks: 7, wk: 7, wks: 7, w: 7,
+  fortnight: 14, fortnights: 14,
+  month: 30, months: 30, mo: 30, mos: 30, mth: 30, mths: 30,
+  year: 365, years: 365, yr: 365, yrs: 365, y: 365,
 };
+const UNIT = '(minutes?|mins?|hours?|hrs?|h|days?|d|weeks?|wks?|w|fortnights?|months?|mos?|mths?|years?|yrs?|y)';
+const ONES: Record<string, number> = {
+  zero: 0, no: 0, a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12,
+  thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19, couple: 2, few: 3, several: 3, half: 0.5,
+};
+const TENS: Record<string, number> = { twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90, hundred: 100 };
 
 /** How long a grant is when the requester says it is temporary but not for how long (a week). */
 export const TEMPORARY_GRANT_DAYS = 7;
+/** Longest length we read from a message; anything longer is reported as this (then capped by policy). */
+export const LONGEST_READ_DAYS = 36_500;
+
+/** "12", "1,000", "1.5", "twenty-one", "thirty", "a", "a couple of" → a number; undefined otherwise. */
+function readAmount(raw: string): number | undefined {
+  const text = raw.trim().toLowerCase().replace(/\s+of$/, '');
+  if (/^-?\s?\d{1,3}(?:,\d{3})+$/.test(text)) return Number(text.replace(/[\s,]/g, ''));
+  if (/^-?\s?\d+(?:[.,]\d+)?$/.test(text)) return Number(text.replace(/\s/g, '').replace(',', '.'));
+  const words = text.split(/[\s-]+/).filter((w) => w !== 'and');
+  let total = 0;
+  for (const word of words) {
+    const value = ONES[word] ?? TENS[word];
+    if (value === undefined) return undefined;
+    total = word === 'hundred' ? Math.max(1, total) * 100 : total + value;
+  }
+  return words.length > 0 ? total : undefined;
+}
 
 /**
- * The length the requester asked for, in whole days (rounded up, at least 1), or undefined when they
- * asked for none. Least privilege where the words are odd: "for 0 days" or "for -3 days" is the
- * shortest grant (1 day), never the policy's maximum; "today", "a few hours", "half a day" are 1 day;
- * "temporarily", "for a while", "until Friday" without a length we can read are a short grant
- * (TEMPORARY_GRANT_DAYS) rather than the maximum. A huge number stays huge, so the cap is reported.
+ * The length the requester asked for, in whole days (rounded up, at least 1, at most
+ * LONGEST_READ_DAYS), or undefined when they asked for none. Least privilege where the words are odd:
+ * "for 0 days" or "for -3 days" is the shortest grant (1 day), never the policy's maximum; "today",
+ * "a few hours", "half a day" are 1 day; "this week" 7; "temporarily", "until Friday", or a length we
+ * cannot read ("for a good while", "for 2 sprints") are a short grant (TEMPORARY_GRANT_DAYS), never
+ * the maximum.
  */
 export function parseDurationDays(text: string): number | undefined {
-  const match = /\bfor\s+(?:the\s+next\s+|about\s+|around\s+|just\s+|only\s+)?(?:a\s+)?(-?\s?\d+(?:[.,]\d+)?|[a-z]+)(?:\s+(?:of|more))?\s+(?:full\s+)?(hours?|days?|weeks?|fortnights?|months?|years?)\b/i.exec(text);
+  const lower = text.toLowerCase().replace(/\ba (couple|few)\b/g, '$1').replace(/\bhalf an? /g, 'half ');
+  const amountThenUnit = new RegExp(`\\bfor\\s+(?:the\\s+next\\s+|the\\s+|about\\s+|around\\s+|just\\s+|only\\s+|roughly\\s+|approximately\\s+)?(-?\\s?[\\d.,]+|[a-z]+(?:[\\s-]+(?:and[\\s-]+)?[a-z]+){0,3}?)\\s*(?:more\\s+|full\\s+|business\\s+|working\\s+|calendar\\s+)?${UNIT}\\b`, 'i');
+  const match = amountThenUnit.exec(lower);
   if (match) {
-    const raw = (match[1] ?? '').replace(/\s+/g, '').replace(',', '.').toLowerCase();
-    const amount = /^-?\d+(?:\.\d+)?$/.test(raw) ? Number(raw) : WORDS[raw];
-    const unit = UNIT_DAYS[(match[2] ?? '').toLowerCase()];
-    if (amount !== undefined && unit !== undefined) return Math.max(1, Math.ceil(amount * unit));
+    const amount = readAmount(match[1] ?? '');
+    const unit = UNIT_DAYS[match[2] ?? ''];
+    if (amount !== undefined && unit !== undefined) return Number.isNaN(amount) ? TEMPORARY_GRANT_DAYS : Math.min(LONGEST_READ_DAYS, Math.max(1, Math.ceil(amount * unit)));
   }
-  if (/\bfor\s+(?:a|one)\s+(?:fortnight|week|month|year)\b/i.test(text)) {
-    const unit = /fortnight|week|month|year/i.exec(text)?.[0]?.toLowerCase() ?? 'week';
-    return UNIT_DAYS[unit];
-  }
-  if (/\b(?:today|tonight|this (?:morning|afternoon|evening)|for the (?:day|morning|afternoon|evening)|(?:half|rest of) (?:a|the) day|(?:a|an|one|few|couple of) (?:hours?|minutes?))\b/i.test(text)) return 1;
-  if (/\b(?:temporar(?:y|ily)|for a (?:while|bit|short (?:time|while))|short[- ]term|until|till|til)\b/i.test(text)) return TEMPORARY_GRANT_DAYS;
+  const bare = new RegExp(`\\bfor\\s+(?:a|an|one)\\s+${UNIT}\\b`, 'i').exec(lower);
+  if (bare) return Math.max(1, Math.ceil(UNIT_DAYS[bare[1] ?? ''] ?? 1));
+  if (/\b(?:today|tonight|this (?:morning|afternoon|evening)|for the (?:day|morning|afternoon|evening)|(?:half|rest of) (?:a|the) day|(?:a|an|one|few|couple of) (?:hours?|minutes?))\b/i.test(lower)) return 1;
+  if (/\b(?:this|the rest of the) week\b/i.test(lower)) return TEMPORARY_GRANT_DAYS;
+  if (/\b(?:temporar(?:y|ily)|for a (?:while|bit|short (?:time|while))|short[- ]term|until|till|til)\b/i.test(lower)) return TEMPORARY_GRANT_DAYS;
+  // A length was said but not one we can read ("for 2 sprints", "for a good while"): short, never the maximum.
+  if (new RegExp(`\\bfor\\s+[^.!?]{0,30}?(?<![a-z])${UNIT}\\b`, 'i').test(lower) || /\bfor\s+(?:\S+\s+){0,2}(?:while|bit|sprints?|quarters?|semesters?|seasons?|terms?)\b/i.test(lower)) return TEMPORARY_GRANT_DAYS;
   return undefined;
 }
+
+/** Actions whose grant can be time-bound; a length said in any other request means nothing. */
+export const TIME_BOUND_ACTIONS: ReadonlySet<string> = new Set(['group_membership_add', 'app_access_request', 'conditional_access_change']);
+/** No grant is longer than this, whatever the policy leaves open (ten years). */
+export const LONGEST_GRANT_DAYS = 3650;
 
 /**
  * The grant's length: what the requester asked for, capped at the policy's maximum; the maximum
  * when they asked for nothing (a catalogue entry with maxDays is time-bound by policy); none otherwise.
  */
 export function grantDays(requested: number | undefined, maxDays: number | undefined, defaultDays?: number): { days?: number; capped: boolean } {
-  if (maxDays === undefined) return { days: requested ?? defaultDays, capped: false };
+  const ceiling = Math.min(maxDays ?? LONGEST_GRANT_DAYS, LONGEST_GRANT_DAYS);
   const wanted = requested ?? defaultDays ?? maxDays;
-  return { days: Math.min(wanted, maxDays), capped: requested !== undefined && requested > maxDays };
+  if (wanted === undefined || !Number.isFinite(wanted)) return { capped: false };
+  return { days: Math.max(1, Math.min(Math.ceil(wanted), ceiling)), capped: requested !== undefined && requested > ceiling };
 }
