@@ -91,7 +91,7 @@ describe('approvals, cases and refusals through Slack, black-box against `keywar
     await product.click({ user: MALLORY, actionId: APPROVE_ACTION_ID, value: card.value, messageTs: card.ts, channel: card.channel });
     const seenByFrank = (): string => postsTo(product, dmOf(FRANK)).map((c) => JSON.stringify(c.body['text'])).join(' | ');
     await waitUntil(() => postsTo(product, dmOf(ALICE)).find(withText('You cannot approve your own request')), () => `the answer to Alice in her own DM (Frank's DM has: ${seenByFrank()})`);
-    await waitUntil(() => postsTo(product, dmOf(MALLORY)).find(withText('Only Frank Osei can decide')), 'the answer to Mallory (her own DM)');
+    await waitUntil(() => postsTo(product, dmOf(MALLORY)).find(withText("This button isn't yours: only the approver it was sent to can use it.")), 'the answer to Mallory (her own DM)');
     // The answers go to the clicker: Frank's DM holds only his card.
     expect(postsTo(product, dmOf(FRANK)).filter((c) => c !== card.call)).toEqual([]);
     expect(cardUpdates(product, card)).toEqual([]);
@@ -175,7 +175,7 @@ describe('approvals, cases and refusals through Slack, black-box against `keywar
 
     // Frank cannot take Grace's turn.
     await product.click({ user: FRANK, actionId: APPROVE_ACTION_ID, value: ownerCard.value, messageTs: ownerCard.ts, channel: ownerCard.channel });
-    await waitUntil(() => postsTo(product, dmOf(FRANK)).find(withText('Only Grace Hopper can decide')), 'the answer to Frank');
+    await waitUntil(() => postsTo(product, dmOf(FRANK)).find(withText("This button isn't yours: only the approver it was sent to can use it.")), 'the answer to Frank');
     expect(product.idpWritesOn(BEA)).toEqual([]);
 
     await product.click({ user: GRACE, actionId: APPROVE_ACTION_ID, value: ownerCard.value, messageTs: ownerCard.ts, channel: ownerCard.channel });
@@ -199,7 +199,7 @@ describe('approvals, cases and refusals through Slack, black-box against `keywar
     // Frank is Tara's manager but not a helpdesk admin: no push for him, no write, the card stays.
     const pushesBefore = product.okta.requests().filter((r) => r.operation === 'verifyFactor').length;
     await product.click({ user: FRANK, actionId: APPROVE_ACTION_ID, value: card.value, messageTs: card.ts, channel: card.channel });
-    await waitUntil(() => postsTo(product, dmOf(FRANK)).find(withText('Only a helpdesk admin')), 'the answer to Frank');
+    await waitUntil(() => postsTo(product, dmOf(FRANK)).find(withText("This button isn't yours: only a helpdesk admin")), 'the answer to Frank');
     expect(product.okta.pendingPushes('frank@example.com')).toEqual([]);
     expect(product.okta.requests().filter((r) => r.operation === 'verifyFactor')).toHaveLength(pushesBefore);
     expect(cardUpdates(product, card)).toEqual([]);

@@ -75,7 +75,7 @@ describe('Slack DM → Okta: refusals, identity, redelivery and conversation, bl
       await waitForPrompt(dm);
       const push = await product.waitForPush('dana@example.com');
       expect(product.okta.denyPush(push.transactionId)).toBe('REJECTED');
-      const told = await product.waitForReply(dm, (c) => callText(c).includes('verification was denied'), 'the denial reply');
+      const told = await product.waitForReply(dm, (c) => callText(c).includes('a different number was tapped'), 'the denial reply');
       expect(callText(told)).toContain("didn't change anything");
       const escalation = await product.waitForEscalation(DANA, (c) => callText(c).includes('push was denied'), 'the security escalation');
       expect(callText(escalation)).toContain('CRITICAL');
@@ -89,7 +89,7 @@ describe('Slack DM → Okta: refusals, identity, redelivery and conversation, bl
       const wrong = (push.choices ?? []).find((n) => n !== pushNumberShown(prompt));
       expect(wrong).toBeDefined();
       expect(product.okta.approvePush(push.transactionId, wrong)).toBe('REJECTED');
-      await product.waitForReply(dm, (c) => callText(c).includes('verification was denied'), 'the denial reply');
+      await product.waitForReply(dm, (c) => callText(c).includes('a different number was tapped'), 'the denial reply');
       await product.waitForEscalation(WENDY, (c) => callText(c).includes('wrong number'), 'the security escalation');
       expect(product.idpWritesOn(WENDY)).toEqual([]);
     });
