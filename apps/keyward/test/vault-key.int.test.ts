@@ -14,8 +14,13 @@ describe('one vault key per database', () => {
   afterAll(async () => dropRunState({ schema: run.schema, redisPrefix: run.queuePrefix, dirs: [run.dataDir] }));
 
   it('records the first key, refuses a worker with another key at start-up, and adopts a new key on purpose', async () => {
+    // On a shared database the key must be configured: a key generated on this host would lock every other out.
+    const unset = await runKeywardCli(['vault', 'adopt-key'], runEnv(run));
+    expect(unset).toMatchObject({ code: 2, stderr: expect.stringContaining('Set SECRET_ENCRYPTION_KEY to the new key first') });
+
     const first = await runKeywardCli(['vault', 'adopt-key'], { ...runEnv(run), SECRET_ENCRYPTION_KEY: keyA });
     expect(first).toMatchObject({ code: 0, stdout: expect.stringContaining('recorded this key as the vault key') });
+    expect(first.stdout).not.toContain(keyA);
 
     const worker = spawnKeyward({ env: { ...runEnv(run), SECRET_ENCRYPTION_KEY: keyB }, role: 'worker' });
     const exit = await Promise.race([worker.exited, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 30_000))]);

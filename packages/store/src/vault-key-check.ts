@@ -24,7 +24,21 @@ export type VaultKeyCheck = 'recorded' | 'matches' | 'adopted';
 export async function checkVaultKey(db: Kysely<KeywardDatabase>, key: Buffer, options: { adopt?: boolean; now?: Date } = {}): Promise<VaultKeyCheck> {
   const fingerprint = vaultKeyFingerprint(key);
   const now = options.now ?? new Date();
-  const inserted = await db.insertInto('vault_key_check').values({ id: 1, fingerprint, recorded_at: now }).onConflict((oc) => oc.column('id').doNothing()).returning('id').executeTakeFirst();
+  const inserted = await db
+    .insertInto('vault_key_check')
+    .values({ id: 1, fingerprint, recorded_at: now })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .returning('id')
+    .executeTakeFirst()
+    .catch((error: unknown) => {
+      // 42501 insufficient_privilege: a restricted app role set up before this table existed.
+      if ((error as { code?: unknown }).code !== '42501') throw error;
+      throw new AppError(
+        'config.invalid',
+        'The database role may not use the vault_key_check table (new in this version). Print the grants with `npx keyward audit grants --role <app role>` and run them as the schema owner.',
+        { cause: error },
+      );
+    });
   if (inserted !== undefined) return 'recorded';
   const row = await db.selectFrom('vault_key_check').select('fingerprint').where('id', '=', 1).executeTakeFirstOrThrow();
   if (row.fingerprint === fingerprint) return 'matches';
