@@ -118,7 +118,7 @@ describe('naming the request: push prompt, status list and cancel', () => {
     expect(thread).not.toContain('Cancelled at your request. Nothing was changed.');
   });
 
-  it("says in the status list that a refused request was about someone else, and why", async () => {
+  it("says in the status list that a refused request was about someone else, never which check refused it", async () => {
     const deps = scenario();
     await send(deps, PEOPLE.alice.chat, "reset bob's password");
     await send(deps, PEOPLE.alice.chat, 'reset this password please', undefined, [PEOPLE.bob.chat]);
@@ -126,8 +126,8 @@ describe('naming the request: push prompt, status list and cancel', () => {
 
     const lines = (deps.chat.posts().at(-1)?.message.text ?? '').split('\n');
     // Newest first: the mention (no readable name), then "bob's".
-    expect(lines[1]).toMatch(/^• Reset someone else's password — refused: I only act on your own account — passed to the helpdesk \(/);
-    expect(lines[2]).toMatch(/^• Reset someone else's password \(bob\) — refused: I only act on your own account — passed to the helpdesk \(/);
+    expect(lines[1]).toMatch(/^• Reset someone else's password — not done — passed to the helpdesk \(/);
+    expect(lines[2]).toMatch(/^• Reset someone else's password \(bob\) — not done — passed to the helpdesk \(/);
     expect(lines.filter((line) => line.startsWith('• Reset your password'))).toEqual([]);
   });
 

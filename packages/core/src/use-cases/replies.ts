@@ -3,7 +3,6 @@ import { CHAT_ACTIONS } from '../domain/chat';
 import type { ActionKind, IntentName } from '../domain/intent';
 import { ACTION_LABELS } from '../domain/intent';
 import type { ServiceRequest, StepUpState } from '../domain/request';
-import { namedOtherTarget } from '../domain/named-target';
 import { MESSAGE_RATE_LIMIT_RULE } from '../domain/flood-control';
 import { requestLabel, requestPhrase } from '../domain/request-label';
 
@@ -299,9 +298,6 @@ export function intentLabel(intent: IntentName): string {
 function describeState(request: ServiceRequest): string {
   // Flood control refused it unread: nothing went to the helpdesk, so "passed to the helpdesk" would be wrong.
   if (request.state === 'refused' && request.outcome?.summary === MESSAGE_RATE_LIMIT_RULE) return 'not read — too many messages at once';
-  // Said plainly, unlike other refusals: it is what the requester asked, not a signal about them. The
-  // policy checks the target first, so its refusal of a request naming someone else is always this one.
-  if (request.state === 'refused' && request.decision?.outcome === 'refuse' && namedOtherTarget(request)) return 'refused: I only act on your own account — passed to the helpdesk';
   if (request.state === 'answered' && request.action) return ANSWERED_STATUS[request.outcome?.summary ?? ''] ?? 'answered';
   const states: Partial<Record<ServiceRequest['state'], string>> = {
     received: 'received',
