@@ -141,6 +141,27 @@ describe('slots', () => {
     expect(classify(text).slots.target).toBe(target);
   });
 
+  // Red team, second round: each of these was read as the requester's own request (no target).
+  it.each([
+    ['password reset for bob', 'bob'],
+    ['mfa reset for bob', 'bob'],
+    ['give Figma to bob', 'bob'],
+    ['reset password on behalf of bob', 'bob'],
+    ['reset password for user bob', 'bob'],
+    ['reset pwd for bob', 'bob'],
+    ['sign bob out everywhere', 'bob'],
+    ['log bob out', 'bob'],
+    ['bob needs a password reset', 'bob'],
+    ["reset my password and bob's", 'bob'],
+    ['reset password for Élodie', 'Élodie'],
+    ['reset password for Øyvind', 'Øyvind'],
+    ['reset password for Łukasz', 'Łukasz'],
+    ["reset Łukasz's password", 'Łukasz'],
+    ['unlock Élodie Dupré please', 'Élodie Dupré'],
+  ])('refuses self-service for the third party in "%s" (%s)', (text, target) => {
+    expect(classify(text).slots.target).toBe(target);
+  });
+
   it.each([
     'reset my password',
     'add me to design-team',
@@ -156,6 +177,20 @@ describe('slots', () => {
     'reset my mfa please',
     'give me access to Figma for testing',
     'please unlock it',
+    'reset my password for work',
+    'I need Figma for the design review',
+    // The sender naming themself is not a target: the action binds to the chat-verified identity
+    // whatever name is claimed, so "I'm Bob" cannot redirect it (detect-target.ts says why).
+    "unlock me please, I'm Bob",
+    'log me out',
+    'give me access to design-team',
+    'add me to design-team for my project',
+    'password reset for me',
+    'mfa reset for my new phone',
+    'reset it for me',
+    // The manager is who approved, not who is acted on.
+    'my manager said I need Figma',
+    'on behalf of myself',
   ])('finds no third party in the self-request "%s"', (text) => {
     expect(classify(text).slots.target).toBeUndefined();
   });

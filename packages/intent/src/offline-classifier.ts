@@ -15,7 +15,7 @@ import { applyRules } from './apply-rules';
 import type { Scored } from './apply-rules';
 
 /** Bumped whenever the training file, features or rules change: it is recorded on every audit event. */
-export const OFFLINE_CLASSIFIER_VERSION = '1.2.0';
+export const OFFLINE_CLASSIFIER_VERSION = '1.3.0';
 
 export interface OfflineClassifierOptions {
   /** Training rows; defaults to the package's own `data/train.jsonl`. */
