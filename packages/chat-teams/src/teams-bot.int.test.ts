@@ -9,7 +9,7 @@ import { createBotConnectorFake, teamsCardActionActivity, teamsMessageActivity }
 import type { BotConnectorFake, TeamsActivity, TeamsActivityContext, TeamsMember } from '@keyward/testkit';
 import { ADAPTIVE_CARD_CONTENT_TYPE, NOTE_INPUT_ID } from './adaptive-card-renderer';
 import { createCloudAdapter } from './bot-adapter';
-import { DM_ONLY_NOTICE, TEAMS_MESSAGES_PATH, createTeamsBot } from './teams-bot';
+import { DM_ONLY_NOTICE, TEAMS_MESSAGES_PATH, createTeamsBot, looksLikeBotFrameworkToken } from './teams-bot';
 import type { TeamsBot } from './teams-bot';
 import { createTeamsSurface } from './teams-surface';
 
@@ -281,6 +281,12 @@ describe('Teams bot with an app id: real Bot Framework JWT check', () => {
       consoleError.mockRestore();
       consoleLog.mockRestore();
     }
+  });
+
+  it('shape check: an RSA-signed JWT with a key id passes on to the real check; none, HMAC or no kid do not', () => {
+    const jwt = (header: object): string => `Bearer ${Buffer.from(JSON.stringify(header)).toString('base64url')}.e30.c2ln`;
+    expect([jwt({ alg: 'RS256', kid: 'k' }), jwt({ alg: 'RS384', kid: 'k' }), jwt({ alg: 'RS512', kid: 'k' })].map(looksLikeBotFrameworkToken)).toEqual([true, true, true]);
+    expect([jwt({ alg: 'none', kid: 'k' }), jwt({ alg: 'HS256', kid: 'k' }), jwt({ alg: 'RS256' }), 'Bearer abc', jwt({ alg: 'RS256', kid: '' })].map(looksLikeBotFrameworkToken)).toEqual([false, false, false, false, false]);
   });
 
   it.each(NOT_ACTIVITIES)('authenticates first: %s without a valid token is 401, not 400', async (_name, body) => {

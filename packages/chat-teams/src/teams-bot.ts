@@ -142,15 +142,16 @@ function responseShim(res: ServerResponse): { status(code: number): void; send(b
 
 /** What CloudAdapter needs before anything else: an object with a string `type` (Bot Framework Activity). */
 /**
- * Cheap shape check before the library verifies a token: "Bearer" and a JWT whose header names RS256
- * and a key id (Bot Framework signs so). Junk, unsigned ("alg": "none") and HMAC tokens stop here.
+ * Cheap shape check before the library verifies a token: "Bearer" and a JWT whose header names an RSA
+ * algorithm botbuilder accepts (RS256/384/512) and a key id (Bot Framework signs so). Junk, unsigned ("alg": "none") and HMAC tokens stop here.
  */
 export function looksLikeBotFrameworkToken(authorization: string): boolean {
   const match = /^Bearer ([A-Za-z0-9_-]+)\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.exec(authorization);
   if (!match?.[1]) return false;
   try {
     const header = JSON.parse(Buffer.from(match[1], 'base64url').toString('utf8')) as { alg?: unknown; kid?: unknown };
-    return header.alg === 'RS256' && typeof header.kid === 'string' && header.kid.length > 0;
+    // The algorithms botbuilder itself accepts; Bot Framework signs with RS256 today.
+    return typeof header.alg === 'string' && ['RS256', 'RS384', 'RS512'].includes(header.alg) && typeof header.kid === 'string' && header.kid.length > 0;
   } catch {
     return false;
   }
