@@ -371,21 +371,6 @@ export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
   };
 
   /**
-   * Whether the request carries a Bot Framework token for this app (always true in emulator mode).
-   * Teams' tokens are endorsed for the msteams channel; without an activity there is no service URL
-   * to compare the token's claim with.
-   */
-  const hasValidToken = async (req: IncomingMessage): Promise<boolean> => {
-    const header = req.headers.authorization;
-    try {
-      await authentication.authenticateRequest({ channelId: TEAMS_CHANNEL_ID, serviceUrl: '' } as Activity, typeof header === 'string' ? header : '');
-      return true;
-    } catch {
-      return false;
-    }
-  };
-
-  /**
    * Why this activity's token is refused (401 for a bad or missing token; 503 when the check could
    * not run, e.g. Bot Framework's signing keys are unreachable), or undefined when it is accepted.
    */
@@ -426,7 +411,9 @@ export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
       }
       if (!isActivityBody(body)) {
         // Authenticate first: a caller without a valid token learns 401 and nothing about its body.
-        const status = (await hasValidToken(req)) ? 400 : 401;
+        // Teams' tokens are endorsed for the msteams channel; without an activity there is no service
+        // URL to compare the token's claim with.
+        const status = (await tokenRefusal(req, { channelId: TEAMS_CHANNEL_ID, serviceUrl: '' })) === undefined ? 400 : 401;
         logger.warn({ status }, 'teams request refused: not an activity');
         res.writeHead(status);
         res.end();

@@ -90,7 +90,7 @@ export async function executeAction(deps: CoreDeps, requestId: string): Promise<
         reason: `Refused at execution (facts changed while waiting): ${decision.reasons.join(' ')}`,
         facts: requestFacts(request),
         severity: 'critical',
-      }, { securityAlert: true });
+      }, { security: 'alert' });
       request = await applyEvent(deps, request, { type: 'refused', decision, reason: `re-check: ${decision.rule}` });
       await finalizeCards(deps, request, 'Approved, but refused at execution: the facts changed while it waited. Nothing was changed.');
       return;
@@ -182,7 +182,7 @@ export async function executeAction(deps: CoreDeps, requestId: string): Promise<
         reason: 'Security: the requester thinks someone else has their password. Sessions were cleared; follow up.',
         facts: requestFacts(request),
         severity: 'critical',
-      }, { securityAlert: true });
+      }, { security: 'alert' });
     }
   } catch (error) {
     if (isAppError(error) && error.retryable) {

@@ -166,7 +166,7 @@ export async function pollApproverStepUp(deps: CoreDeps, requestId: string, appr
       reason: `Security: the approver's confirmation push was denied (approval ${approvalId}). Someone may be clicking Approve in their name.`,
       facts: requestFacts(next),
       severity: 'critical',
-    }, { securityAlert: true });
+    }, { security: 'alert' });
   }
 }
 

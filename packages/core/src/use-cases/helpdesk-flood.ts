@@ -20,7 +20,7 @@ const ESCALATING_STATES: readonly ServiceRequest['state'][] = ['refused', 'escal
  * summary card instead of its own, and every further one until the period ends posts nothing. A
  * folded escalation changes nothing else — the request ends in the same state with the same audit
  * events, and a `helpdesk.folded` audit event records the fold — so nothing is lost, only not posted
- * one by one. Security alerts (`securityAlert`) never come here: the caller posts them.
+ * one by one. Security alerts (`security: 'alert'`) never come here: the caller posts them.
  *
  * Counted per `requestId:key`, the card's job id, so a retried step counts once. A step retried after
  * a fold period began is folded even if its card went out the first time: an extra audit event, never

@@ -104,7 +104,7 @@ export type HelpdeskDeps = Pick<CoreDeps, 'queue'> & HelpdeskFloodDeps;
 /**
  * Posts an escalation card about `request` in the helpdesk channel (its case card), unless the
  * requester's escalations are being folded (`helpdesk-flood.ts`): then a summary card, once per fold
- * period, or nothing. `securityAlert`: something happened to an account — a push denied, a
+ * period, or nothing. `security: 'alert'`: something happened to an account — a push denied, a
  * compromise reported, facts changed under an approved request. Such alerts are never folded: each
  * needs a person now, and none can be produced by messages alone (each needs a push or an approval,
  * which the push rate limit bounds). Everything a chat message alone can cause is folded in a flood,
@@ -115,10 +115,11 @@ export async function notifyHelpdesk(
   request: ServiceRequest,
   key: string,
   escalation: Omit<Escalation, 'requestId'>,
-  options: { securityAlert?: boolean; securitySignal?: boolean } = {},
+  options: { security?: 'alert' | 'signal' } = {},
 ): Promise<void> {
-  if (!options.securityAlert) {
-    const admission = await admitHelpdeskCard(deps, request, key, escalation, { firstOfKindPosts: options.securitySignal === true });
+  if (options.security !== 'alert') {
+    // 'signal': raised by messages alone (push limit, velocity): the first of its kind in a window posts.
+    const admission = await admitHelpdeskCard(deps, request, key, escalation, { firstOfKindPosts: options.security === 'signal' });
     if (!admission.post) {
       if (admission.summary) {
         const summary: Notification = { kind: 'escalate', surface: request.conversation.surface, escalation: admission.summary };

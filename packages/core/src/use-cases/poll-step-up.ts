@@ -39,7 +39,7 @@ export async function pollStepUp(deps: CoreDeps, requestId: string, attempt: num
       reason: 'Security: the Okta Verify push was denied or the wrong number was chosen. Possible account-takeover attempt.',
       facts: requestFacts(request),
       severity: 'critical',
-    }, { securityAlert: true });
+    }, { security: 'alert' });
     await closeSettledPrompts(deps, await applyEvent(deps, request, { type: 'verification_failed', result: 'rejected', reason: 'push rejected' }));
     return;
   }

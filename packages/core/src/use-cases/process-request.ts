@@ -339,7 +339,7 @@ async function startStepUp(deps: CoreDeps, request: ServiceRequest): Promise<voi
       reason: `Push rate limit reached (${hit.count} in ${Math.round(limit.windowMs / 60000)} min): possible MFA-fatigue attack or a confused user.`,
       facts: requestFacts(request),
       severity: 'critical',
-    }, { securitySignal: true });
+    }, { security: 'signal' });
     await applyEvent(deps, request, { type: 'refused', reason: 'push rate limit reached' });
     return;
   }
@@ -352,7 +352,7 @@ async function startStepUp(deps: CoreDeps, request: ServiceRequest): Promise<voi
       reason: `Refused by policy: velocity limit reached (${velocity.limit} identity actions within ${Math.round(velocity.windowMs / 60_000)} min) while this request was starting its step-up.`,
       facts: { ...requestFacts(request), Message: request.text.slice(0, 500) },
       severity: 'critical',
-    }, { securitySignal: true });
+    }, { security: 'signal' });
     await applyEvent(deps, request, { type: 'refused', reason: VELOCITY_RULE });
     return;
   }
